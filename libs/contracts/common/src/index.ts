@@ -1,0 +1,6 @@
+export * from './dates';
+export * from './errors';
+export * from './headers';
+export * from './health';
+export * from './pagination';
+export * from './validation';

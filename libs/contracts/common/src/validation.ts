@@ -1,0 +1,10 @@
+import type { z } from 'zod';
+import type { FieldError } from './errors';
+
+/** Every problem zod found, as `{path, message}` pairs a client can show next to its fields. */
+export function toFieldErrors(error: z.ZodError, prefix: readonly (string | number)[] = []): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path].map(String).join('.'),
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,73 @@
+import type { IsoDate } from '@contracts/common';
+import type { OperationType } from './enums';
+
+/** JetStream stream holding the service's events (ARCHITECTURE decision 3). */
+export const ORG_EVENTS_STREAM = 'ORG_EVENTS';
+export const ORG_EVENTS_SUBJECTS = 'org.events.>';
+
+export const OrgEventSubject = {
+  unitCreated: 'org.events.unit.created',
+  unitRenamed: 'org.events.unit.renamed',
+  unitMoved: 'org.events.unit.moved',
+  unitsMerged: 'org.events.unit.merged',
+  unitSplit: 'org.events.unit.split',
+  unitDissolved: 'org.events.unit.dissolved',
+  /** A bulk import created units; sent in batches, each listing the units with their paths. */
+  unitsImported: 'org.events.unit.imported',
+  leadershipLinked: 'org.events.leadership.linked',
+  leadershipEnded: 'org.events.leadership.ended',
+  postDefined: 'org.events.post.defined',
+  quotasSet: 'org.events.quota.set',
+  reductionTargetSet: 'org.events.reduction-target.set',
+  termDefined: 'org.events.term.defined',
+} as const;
+export type OrgEventSubject = (typeof OrgEventSubject)[keyof typeof OrgEventSubject];
+
+/** A unit's place in the tree at the effective date; `path` is ids root → unit. */
+export interface UnitPathRef {
+  unitId: string;
+  code: string;
+  path: string[];
+}
+
+export interface SubtreeMove {
+  unitId: string;
+  code: string;
+  fromPath: string[];
+  toPath: string[];
+}
+
+/** Every event carries these; `eventId` is also the JetStream `Nats-Msg-Id`. */
+export interface OrgEventEnvelope<Type extends OrgEventSubject, Data> {
+  eventId: string;
+  type: Type;
+  occurredAt: string;
+  effectiveDate: IsoDate;
+  decisionRef: string | null;
+  restructuringId: string | null;
+  data: Data;
+}
+
+export type UnitRestructuredEvent = OrgEventEnvelope<
+  | typeof OrgEventSubject.unitCreated
+  | typeof OrgEventSubject.unitRenamed
+  | typeof OrgEventSubject.unitMoved
+  | typeof OrgEventSubject.unitsMerged
+  | typeof OrgEventSubject.unitSplit
+  | typeof OrgEventSubject.unitDissolved,
+  {
+    operation: OperationType;
+    /** Units that ceased (merge and split sources, dissolved units). */
+    predecessors: UnitPathRef[];
+    /** Units that exist after the operation (created, renamed, moved units, merge and split targets). */
+    successors: UnitPathRef[];
+    /** Subtrees that moved: every unit whose path started with `fromPath` now starts with `toPath`. */
+    pathsChanged: SubtreeMove[];
+    name?: string;
+  }
+>;
+
+export type UnitsImportedEvent = OrgEventEnvelope<
+  typeof OrgEventSubject.unitsImported,
+  { units: Array<UnitPathRef & { name: string; kind: string; level: string; block: string }> }
+>;

@@ -1,0 +1,6 @@
+export * from './enums';
+export * from './errors';
+export * from './events';
+export * from './schemas';
+export * from './subjects';
+export * from './views';

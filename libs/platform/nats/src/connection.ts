@@ -1,0 +1,85 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '@platform/logging';
+
+/**
+ * One NATS connection per process, kept alive across server restarts. It never blocks the caller: until the
+ * first connection succeeds (and while reconnecting) `current()` returns null so callers fail fast with 503
+ * instead of waiting.
+ */
+export class NatsConnectionManager {
+  private connection: NatsConnection | null = null;
+  private connected = false;
+  private closed = false;
+  private readonly ready: Promise<NatsConnection>;
+  private resolveReady!: (connection: NatsConnection) => void;
+
+  constructor(
+    private readonly options: { url: string; name: string; logger: Logger; retryDelayMs?: number },
+  ) {
+    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+  }
+
+  /** Starts connecting in the background; resolves when the first connection is up. */
+  start(): Promise<NatsConnection> {
+    void this.connectLoop();
+    return this.ready;
+  }
+
+  /** The live connection, or null while NATS is unreachable. */
+  current(): NatsConnection | null {
+    return this.connected && this.connection && !this.connection.isClosed() ? this.connection : null;
+  }
+
+  whenReady(): Promise<NatsConnection> {
+    return this.ready;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const connection = this.connection;
+    this.connection = null;
+    this.connected = false;
+    if (connection && !connection.isClosed()) await connection.drain().catch(() => connection.close());
+  }
+
+  private async connectLoop(): Promise<void> {
+    const { url, name, logger, retryDelayMs = 1_000 } = this.options;
+    while (!this.closed) {
+      try {
+        const connection = await connect({
+          servers: url.split(','),
+          name,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: retryDelayMs,
+          timeout: 2_000,
+        });
+        if (this.closed) {
+          await connection.close();
+          return;
+        }
+        this.connection = connection;
+        this.connected = true;
+        logger.info({ server: connection.getServer() }, 'connected to NATS');
+        this.resolveReady(connection);
+        void this.watch(connection);
+        return;
+      } catch (error) {
+        logger.warn({ err: (error as Error).message, url }, 'NATS unreachable, retrying');
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+      }
+    }
+  }
+
+  private async watch(connection: NatsConnection): Promise<void> {
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect') {
+        this.connected = false;
+        this.options.logger.warn('NATS connection lost, reconnecting');
+      } else if (status.type === 'reconnect') {
+        this.connected = true;
+        this.options.logger.info('NATS connection restored');
+      }
+    }
+    this.connected = false;
+  }
+}

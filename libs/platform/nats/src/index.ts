@@ -1,0 +1,5 @@
+export * from './connection';
+export * from './rpc-client';
+export * from './rpc-errors';
+export * from './rpc-server';
+export * from './jetstream';

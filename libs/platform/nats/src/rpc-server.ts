@@ -1,0 +1,82 @@
+import { CommonErrorCode, DomainError, MessageHeader, toFieldErrors, type ServiceErrorPayload } from '@contracts/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type CallHandler,
+  type ExceptionFilter,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { type NatsContext, type NatsOptions, Transport } from '@nestjs/microservices';
+import { currentRequestId, runWithRequestId, type Logger } from '@platform/logging';
+import { randomUUID } from 'node:crypto';
+import { Observable, throwError } from 'rxjs';
+import type { z } from 'zod';
+
+/** Server options for a NestJS microservice: a queue group named after the service, so replicas share the work. */
+export function natsServerOptions(options: { url: string; service: string }): NatsOptions {
+  return {
+    transport: Transport.NATS,
+    options: {
+      servers: options.url.split(','),
+      queue: options.service,
+      name: options.service,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1_000,
+    },
+  };
+}
+
+/** Validates a message payload with the contract's schema; a failure answers VALIDATION_FAILED with every field. */
+export function parsePayload<Schema extends z.ZodType>(schema: Schema, data: unknown): z.infer<Schema> {
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    throw new DomainError(CommonErrorCode.ValidationFailed, 'The request is invalid', {
+      errors: toFieldErrors(result.error),
+    });
+  }
+  return result.data;
+}
+
+/** Postgres SQLSTATE classes that mean "the database is not there", not "the request was wrong". */
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+export function toServiceErrorPayload(error: unknown): ServiceErrorPayload {
+  if (error instanceof DomainError) return error.toPayload();
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || NETWORK_ERRORS.has(code))) {
+    return { code: CommonErrorCode.DependencyUnavailable, message: 'The database is unavailable' };
+  }
+  if (code === '57014') {
+    return { code: CommonErrorCode.DependencyUnavailable, message: 'The database did not answer in time' };
+  }
+  return { code: CommonErrorCode.Internal, message: 'Unexpected error' };
+}
+
+/** Turns every failure of a message handler into a typed error payload; unexpected ones are logged. */
+@Catch()
+export class RpcErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+    const payload = toServiceErrorPayload(exception);
+    if (payload.code === CommonErrorCode.Internal || payload.code === CommonErrorCode.DependencyUnavailable) {
+      this.logger.error({ err: exception }, 'message handler failed');
+    }
+    return throwError(() => payload);
+  }
+}
+
+/** Carries the caller's request id from the NATS headers into every log line of the handler. */
+@Injectable()
+export class RequestContextInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const nats = context.switchToRpc().getContext<NatsContext>();
+    const requestId = nats?.getHeaders?.()?.get(MessageHeader.requestId) || currentRequestId() || randomUUID();
+    return new Observable((subscriber) =>
+      runWithRequestId(requestId, () => next.handle().subscribe(subscriber)),
+    );
+  }
+}

@@ -1,0 +1,43 @@
+import { DataSource, type DataSourceOptions as TypeOrmOptions } from 'typeorm';
+
+export interface DataSourceOptions {
+  url: string;
+  /** The service's own schema (ARCHITECTURE decision 8); its migrations table lives there too. */
+  schema: string;
+  migrations: NonNullable<TypeOrmOptions['migrations']>;
+  poolSize: number;
+  statementTimeoutMs: number;
+  applicationName: string;
+}
+
+/** A TypeORM data source bound to one service schema. Never `synchronize`: schemas change only by migrations. */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    entities: [],
+    applicationName: options.applicationName,
+    poolSize: options.poolSize,
+    extra: {
+      options: `-c search_path=${options.schema},public -c statement_timeout=${options.statementTimeoutMs}`,
+      connectionTimeoutMillis: 3_000,
+    },
+  });
+}
+
+/** Applies pending migrations; creates the schema first because the migrations table lives in it. */
+export async function runMigrations(dataSource: DataSource, schema: string): Promise<string[]> {
+  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}
+
+export async function revertLastMigration(dataSource: DataSource): Promise<void> {
+  await dataSource.undoLastMigration({ transaction: 'each' });
+}

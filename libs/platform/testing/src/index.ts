@@ -1,0 +1,4 @@
+export * from './free-port';
+export * from './nats-server';
+export * from './postgres';
+export * from './wait-for';
