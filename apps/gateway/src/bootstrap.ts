@@ -1,0 +1,46 @@
+import { HTTP_REQUEST_ID_HEADER } from '@contracts/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
+import type { GatewayConfig } from './config';
+import { GatewayModule } from './gateway.module';
+import { ProblemFilter, sendProblem, toProblem } from './http/problem.filter';
+import { requestIdFrom } from './http/request-id';
+
+/** Builds the HTTP gateway: the platform's only public entry (ARCHITECTURE "The pieces"). */
+export async function createGateway(
+  config: GatewayConfig,
+  logger: Logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL }),
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers[HTTP_REQUEST_ID_HEADER]),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, logger), adapter, {
+    logger: new NestPinoLogger(logger),
+  });
+  app.useGlobalFilters(new ProblemFilter(logger));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(HTTP_REQUEST_ID_HEADER, String(request.id));
+  });
+  // Errors raised by Fastify itself (unreadable JSON, body too large, wrong media type) become problems too.
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, toProblem(error, logger)));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Political system records platform')
+      .setDescription(
+        'Organisation structure of the Party, State, Fatherland Front and mass organisations, with history: ' +
+          'every read takes `asOf`. Errors are RFC 9457 problem documents (`application/problem+json`).',
+      )
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+  return app;
+}

@@ -1,0 +1,50 @@
+import { healthSubject, type HealthReply } from '@contracts/common';
+import { ORG_SERVICE } from '@contracts/org-structure';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NatsConnectionManager, NatsRpcClient } from '@platform/nats';
+import type { FastifyReply } from 'fastify';
+import { GATEWAY_CONFIG } from '../tokens';
+import type { GatewayConfig } from '../config';
+
+/** Services whose health the gateway's readiness depends on. */
+export const BACKEND_SERVICES = [ORG_SERVICE] as const;
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(NatsConnectionManager) private readonly nats: NatsConnectionManager,
+    @Inject(NatsRpcClient) private readonly rpc: NatsRpcClient,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The gateway process is up (no dependency is checked)' })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'NATS is reachable and every service answers its health subject' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const checks: Record<string, string> = { nats: this.nats.current() ? 'ok' : 'down' };
+    await Promise.all(
+      BACKEND_SERVICES.map(async (service) => {
+        if (checks.nats !== 'ok') {
+          checks[service] = 'unknown';
+          return;
+        }
+        try {
+          const answer = await this.rpc.request<HealthReply>(healthSubject(service), {}, { timeoutMs: this.config.READINESS_TIMEOUT_MS });
+          checks[service] = answer.status === 'ok' ? 'ok' : 'degraded';
+        } catch {
+          checks[service] = 'down';
+        }
+      }),
+    );
+    const ready = Object.values(checks).every((value) => value === 'ok');
+    void reply.status(ready ? 200 : 503);
+    return { status: ready ? 'ok' : 'unavailable', checks };
+  }
+}

@@ -1,0 +1,51 @@
+import { CommonErrorCode } from '@contracts/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { Logger } from '@platform/logging';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { problemFromRpcFailure } from './error-mapper';
+import { HttpProblem, PROBLEM_CONTENT_TYPE } from './problem';
+
+const STATUS_CODES: Record<number, { code: string; title: string }> = {
+  400: { code: 'MALFORMED_REQUEST', title: 'The request could not be read' },
+  404: { code: 'ROUTE_NOT_FOUND', title: 'No such route' },
+  405: { code: 'METHOD_NOT_ALLOWED', title: 'Method not allowed' },
+  406: { code: 'NOT_ACCEPTABLE', title: 'Not acceptable' },
+  413: { code: 'PAYLOAD_TOO_LARGE', title: 'The request body is too large' },
+  415: { code: 'UNSUPPORTED_MEDIA_TYPE', title: 'Unsupported media type' },
+  429: { code: 'TOO_MANY_REQUESTS', title: 'Too many requests' },
+};
+
+/** Turns anything thrown while handling a request into an RFC 9457 problem; never leaks internals. */
+export function toProblem(exception: unknown, logger: Logger): HttpProblem {
+  if (exception instanceof HttpProblem) return exception;
+  const fromRpc = problemFromRpcFailure(exception);
+  if (fromRpc) return fromRpc;
+  const status =
+    exception instanceof HttpException
+      ? exception.getStatus()
+      : typeof (exception as { statusCode?: unknown })?.statusCode === 'number'
+        ? (exception as { statusCode: number }).statusCode
+        : 500;
+  if (status >= 400 && status < 500) {
+    const known = STATUS_CODES[status] ?? { code: `HTTP_${status}`, title: 'The request was refused' };
+    return new HttpProblem(status, known.code, known.title, (exception as Error).message);
+  }
+  logger.error({ err: exception }, 'unhandled error');
+  return new HttpProblem(500, CommonErrorCode.Internal, 'Internal error');
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem): void {
+  const document = problem.toDocument(request.url, String(request.id));
+  if (problem.extensions.retryAfterSeconds) reply.header('retry-after', String(problem.extensions.retryAfterSeconds));
+  void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(document);
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), toProblem(exception, this.logger));
+  }
+}

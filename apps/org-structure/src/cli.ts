@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { healthSubject, type HealthReply } from '@contracts/common';
+import { ORG_SERVICE } from '@contracts/org-structure';
+import { createLogger } from '@platform/logging';
+import { NatsConnectionManager, NatsRpcClient } from '@platform/nats';
+import { revertLastMigration, runMigrations } from '@platform/persistence';
+import { readFileSync } from 'node:fs';
+import { loadOrgStructureConfig } from './config';
+import { ImportUnits } from './imports/import-units';
+import { readCsv, readJson, validateRows } from './imports/parse-import';
+import { orgDataSource } from './infrastructure/database';
+
+const USAGE = `usage: node apps/org-structure/dist/cli.js <command>
+  migrate              apply pending migrations of the org_structure schema
+  migrate:revert       revert the last applied migration
+  import <file>        import a unit tree from a .json (array of rows) or .csv file
+  health               ask the running service over NATS whether it is healthy (exit 0 when it is)`;
+
+/** Operator commands of the organisation-structure service. */
+async function main(argv: string[]): Promise<number> {
+  const [command, argument] = argv;
+  const config = loadOrgStructureConfig();
+  const logger = createLogger({ service: `${ORG_SERVICE}-cli`, level: config.LOG_LEVEL });
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+
+  switch (command) {
+    case 'migrate':
+    case 'migrate:revert': {
+      const db = await orgDataSource(config).initialize();
+      try {
+        if (command === 'migrate') {
+          const applied = await runMigrations(db, config.DATABASE_SCHEMA);
+          out(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+        } else {
+          await revertLastMigration(db);
+          out('reverted the last migration');
+        }
+      } finally {
+        await db.destroy();
+      }
+      return 0;
+    }
+    case 'import': {
+      if (!argument) break;
+      const content = readFileSync(argument, 'utf8');
+      const read = argument.toLowerCase().endsWith('.csv')
+        ? readCsv(content)
+        : { rows: readJson(JSON.parse(content) as unknown[]), errors: [] };
+      const { rows, errors } = validateRows(read.rows);
+      const db = await orgDataSource(config).initialize();
+      try {
+        // Events reach JetStream through the outbox: the running service's relay publishes them.
+        const result = await new ImportUnits(db, { nudge: () => undefined }).run(rows, [...read.errors, ...errors]);
+        out(`created ${result.created}, unchanged ${result.unchanged}`);
+      } catch (error) {
+        const details = (error as { extra?: { details?: { rows?: unknown[] } } }).extra?.details?.rows;
+        out(`import refused: ${(error as Error).message}`);
+        if (details) out(JSON.stringify(details, null, 2));
+        return 1;
+      } finally {
+        await db.destroy();
+      }
+      return 0;
+    }
+    case 'health': {
+      const connections = new NatsConnectionManager({ url: config.NATS_URL, name: `${ORG_SERVICE}-health`, logger });
+      const ready = await Promise.race([
+        connections.start(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 3_000)),
+      ]);
+      try {
+        if (!ready) throw new Error('NATS unreachable');
+        const reply = await new NatsRpcClient(connections, 2_000).request<HealthReply>(healthSubject(ORG_SERVICE), {});
+        out(JSON.stringify(reply));
+        return reply.status === 'ok' ? 0 : 1;
+      } catch (error) {
+        out(`unhealthy: ${(error as Error).message}`);
+        return 1;
+      } finally {
+        await connections.close();
+      }
+    }
+  }
+  out(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

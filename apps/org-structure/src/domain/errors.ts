@@ -1,0 +1,53 @@
+import { DomainError } from '@contracts/common';
+import { OrgErrorCode } from '@contracts/org-structure';
+
+/** Shorthands for the service's typed errors, each naming the DOMAIN.md rule it enforces. */
+export const OrgErrors = {
+  unitNotFound: (id: string, asOf?: string) =>
+    new DomainError(OrgErrorCode.UnitNotFound, asOf ? `Unit ${id} did not exist on ${asOf}` : `Unit ${id} does not exist`, {
+      details: { id, ...(asOf ? { asOf } : {}) },
+    }),
+  referencedUnitNotFound: (what: string, date: string, field?: string) =>
+    new DomainError(OrgErrorCode.ReferencedUnitNotFound, `${what} does not exist on ${date}`, {
+      rule: 'ORG-2',
+      errors: field ? [{ path: field, message: `no unit alive on ${date}` }] : undefined,
+    }),
+  recordNotFound: (what: string, id: string) =>
+    new DomainError(OrgErrorCode.RecordNotFound, `${what} ${id} does not exist`, { details: { id } }),
+  codeConflict: (code: string) =>
+    new DomainError(OrgErrorCode.CodeConflict, `Another unit alive at the same time already has the code ${code}`, {
+      rule: 'ORG-2',
+      details: { code },
+    }),
+  cycle: (unitId: string, targetId: string) =>
+    new DomainError(OrgErrorCode.Cycle, `Unit ${unitId} cannot be placed under itself or its own descendant ${targetId}`, {
+      rule: 'ORG-4',
+      details: { unitId, targetId },
+    }),
+  dissolveWithChildren: (unitId: string, childIds: string[]) =>
+    new DomainError(
+      OrgErrorCode.DissolveWithChildren,
+      `Unit ${unitId} still has ${childIds.length} child unit(s); move, merge or dissolve them in the same restructuring first`,
+      { rule: 'ORG-4', details: { unitId, childIds: childIds.slice(0, 50) } },
+    ),
+  splitChildUnassigned: (unitId: string, childIds: string[]) =>
+    new DomainError(OrgErrorCode.SplitChildUnassigned, `The split of ${unitId} does not say where ${childIds.length} child unit(s) go`, {
+      rule: 'ORG-4',
+      details: { unitId, childIds: childIds.slice(0, 50) },
+    }),
+  levelOrder: (childLevel: string, parentLevel: string) =>
+    new DomainError(OrgErrorCode.LevelOrder, `A ${childLevel}-level unit cannot sit under a ${parentLevel}-level unit`, {
+      rule: 'ORG-1',
+    }),
+  laterChangeExists: (unitId: string, date: string, laterDate: string) =>
+    new DomainError(
+      OrgErrorCode.LaterChangeExists,
+      `Unit ${unitId} already changes on ${laterDate}, after ${date}; record a correction as a new restructuring dated on or after ${laterDate}`,
+      { rule: 'ORG-2', details: { unitId, date, laterDate } },
+    ),
+  invalidOperation: (message: string, path?: string) =>
+    new DomainError(OrgErrorCode.InvalidOperation, message, {
+      rule: 'ORG-3',
+      errors: path ? [{ path, message }] : undefined,
+    }),
+};

@@ -1,0 +1,19 @@
+import { ORG_SERVICE } from '@contracts/org-structure';
+import { createDataSource } from '@platform/persistence';
+import type { DataSource } from 'typeorm';
+import type { OrgStructureConfig } from '../config';
+import { OrgStructureInitial1763800000000 } from './migrations/1763800000000-org-structure-initial';
+
+/** Every migration of the service, oldest first. Landed migrations are never edited: add a new one. */
+export const ORG_MIGRATIONS = [OrgStructureInitial1763800000000];
+
+export function orgDataSource(config: OrgStructureConfig): DataSource {
+  return createDataSource({
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    migrations: ORG_MIGRATIONS,
+    poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    applicationName: ORG_SERVICE,
+  });
+}

@@ -1,0 +1,111 @@
+import { ORG_EVENTS_STREAM, ORG_EVENTS_SUBJECTS, ORG_SERVICE } from '@contracts/org-structure';
+import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from '@platform/logging';
+import { ensureStream, jetstream, NatsConnectionManager } from '@platform/nats';
+import { OutboxRelay } from '@platform/persistence';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { DataSource } from 'typeorm';
+import type { OrgStructureConfig } from './config';
+import { EstablishmentController } from './establishment/establishment.controller';
+import { EstablishmentService } from './establishment/establishment-service';
+import { HealthController } from './health/health.controller';
+import { ImportsController } from './imports/imports.controller';
+import { ImportUnits } from './imports/import-units';
+import { orgDataSource } from './infrastructure/database';
+import { RestructuringController } from './restructuring/restructuring.controller';
+import { RestructuringService } from './restructuring/restructuring-service';
+import { StatisticsController } from './statistics/statistics.controller';
+import { StatisticsQueries } from './statistics/statistics-queries';
+import { UnitQueries } from './units/unit-queries';
+import { UnitsController } from './units/units.controller';
+
+export const LOGGER = Symbol('LOGGER');
+export const CONFIG = Symbol('CONFIG');
+
+/** Advisory lock key of this service's outbox relay (one publisher at a time keeps events in order). */
+const OUTBOX_LOCK_KEY = 7_301_002;
+
+@Module({})
+export class OrgStructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(NatsConnectionManager) private readonly nats: NatsConnectionManager,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  static forRoot(config: OrgStructureConfig, logger: Logger): DynamicModule {
+    let jetstreamClient: JetStreamClient | null = null;
+    return {
+      module: OrgStructureModule,
+      controllers: [
+        UnitsController,
+        RestructuringController,
+        StatisticsController,
+        ImportsController,
+        EstablishmentController,
+        HealthController,
+      ],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        {
+          provide: DataSource,
+          useFactory: async () => orgDataSource(config).initialize(),
+        },
+        {
+          provide: NatsConnectionManager,
+          useFactory: () => {
+            const manager = new NatsConnectionManager({ url: config.NATS_URL, name: `${ORG_SERVICE}-events`, logger });
+            void manager.start().then(async (connection) => {
+              await ensureStream(connection, ORG_EVENTS_STREAM, [ORG_EVENTS_SUBJECTS]);
+              jetstreamClient = jetstream(connection);
+            }).catch((error: Error) => logger.error({ err: error.message }, 'cannot prepare the event stream'));
+            return manager;
+          },
+        },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, NatsConnectionManager],
+          useFactory: (db: DataSource, nats: NatsConnectionManager) =>
+            new OutboxRelay({
+              dataSource: db,
+              jetstream: () => (nats.current() ? jetstreamClient : null),
+              logger,
+              intervalMs: config.OUTBOX_POLL_MS,
+              lockKey: OUTBOX_LOCK_KEY,
+            }),
+        },
+        { provide: UnitQueries, inject: [DataSource], useFactory: (db: DataSource) => new UnitQueries(db) },
+        {
+          provide: RestructuringService,
+          inject: [DataSource, OutboxRelay, UnitQueries],
+          useFactory: (db: DataSource, relay: OutboxRelay, units: UnitQueries) => new RestructuringService(db, relay, units),
+        },
+        { provide: StatisticsQueries, inject: [DataSource], useFactory: (db: DataSource) => new StatisticsQueries(db) },
+        {
+          provide: ImportUnits,
+          inject: [DataSource, OutboxRelay],
+          useFactory: (db: DataSource, relay: OutboxRelay) => new ImportUnits(db, relay),
+        },
+        {
+          provide: EstablishmentService,
+          inject: [DataSource, OutboxRelay],
+          useFactory: (db: DataSource, relay: OutboxRelay) => new EstablishmentService(db, relay),
+        },
+      ],
+      exports: [OutboxRelay, DataSource],
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.nats.close();
+    if (this.db.isInitialized) await this.db.destroy();
+    this.logger.info('stopped');
+  }
+}

@@ -1,0 +1,67 @@
+import { todayIso } from '@contracts/common';
+import type { StatisticsCounts, StatisticsRequest, StatisticsView } from '@contracts/org-structure';
+import type { DataSource } from 'typeorm';
+import { OrgErrors } from '../domain/errors';
+
+/** ORG-8: statistics are derived from history at a date, never typed in. */
+export class StatisticsQueries {
+  constructor(private readonly db: DataSource) {}
+
+  async statistics(request: StatisticsRequest): Promise<StatisticsView> {
+    const asOf = request.asOf ?? todayIso();
+    if (request.rootId) {
+      const exists = await this.db.query('SELECT 1 FROM unit WHERE id = $1', [request.rootId]);
+      if (exists.length === 0) throw OrgErrors.unitNotFound(request.rootId);
+    }
+    const counts = await this.countAt(request.rootId ?? null, asOf);
+    if (!request.compareTo) return { rootId: request.rootId ?? null, asOf, counts };
+    const compareCounts = await this.countAt(request.rootId ?? null, request.compareTo);
+    return {
+      rootId: request.rootId ?? null,
+      asOf,
+      counts,
+      compareTo: request.compareTo,
+      compareCounts,
+      change: difference(counts, compareCounts),
+    };
+  }
+
+  /** Units under the root (the root excluded) alive on the date; zero when the root itself was not alive then. */
+  private async countAt(rootId: string | null, date: string): Promise<StatisticsCounts> {
+    const rows: Array<{ level: string; kind: string; block: string; n: string }> = rootId
+      ? await this.db.query(
+          `SELECT v.level, v.kind, v.block, count(*) AS n
+             FROM unit_version root
+             JOIN unit_version v ON v.path <@ root.path AND v.validity @> $2::date AND nlevel(v.path) > nlevel(root.path)
+            WHERE root.unit_id = $1 AND root.validity @> $2::date
+            GROUP BY v.level, v.kind, v.block`,
+          [rootId, date],
+        )
+      : await this.db.query(
+          `SELECT level, kind, block, count(*) AS n FROM unit_version WHERE validity @> $1::date GROUP BY level, kind, block`,
+          [date],
+        );
+    const counts: StatisticsCounts = { total: 0, byLevel: {}, byKind: {}, byBlock: {} };
+    for (const row of rows) {
+      const n = Number(row.n);
+      counts.total += n;
+      counts.byLevel[row.level] = (counts.byLevel[row.level] ?? 0) + n;
+      counts.byKind[row.kind] = (counts.byKind[row.kind] ?? 0) + n;
+      counts.byBlock[row.block] = (counts.byBlock[row.block] ?? 0) + n;
+    }
+    return counts;
+  }
+}
+
+export function difference(from: StatisticsCounts, to: StatisticsCounts): StatisticsCounts {
+  const diff = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(
+      [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().map((key) => [key, (b[key] ?? 0) - (a[key] ?? 0)]),
+    );
+  return {
+    total: to.total - from.total,
+    byLevel: diff(from.byLevel, to.byLevel),
+    byKind: diff(from.byKind, to.byKind),
+    byBlock: diff(from.byBlock, to.byBlock),
+  };
+}

@@ -1,0 +1,193 @@
+import { todayIso } from '@contracts/common';
+import type {
+  AncestorsRequest,
+  GetUnitRequest,
+  LineageEdge,
+  LineageRequest,
+  LineageView,
+  ListUnitsRequest,
+  SubtreeNode,
+  SubtreePage,
+  SubtreeRequest,
+  UnitPage,
+  UnitView,
+} from '@contracts/org-structure';
+import type { DataSource } from 'typeorm';
+import { OrgErrors } from '../domain/errors';
+import { escapeLike, foldText } from '../domain/fold-text';
+import { decodeCursor, encodeCursor, LTREE_PATH, UUID } from '../domain/cursor';
+import { toSubtreeNode, toUnitView, UNIT_VERSION_COLUMNS, type UnitVersionRow } from '../domain/unit-row';
+
+/**
+ * Reads of the tree as of a date. Subtree and ancestor queries are a single scan of the GiST index on
+ * (path, validity): no walk of the tree in application code (docs/org-structure.md shows the plans).
+ */
+export class UnitQueries {
+  constructor(private readonly db: DataSource) {}
+
+  async get({ id, asOf = todayIso() }: GetUnitRequest): Promise<UnitView> {
+    const row = await this.stateAt(id, asOf);
+    const [existence] = await this.db.query(
+      'SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1',
+      [id],
+    );
+    const history: UnitVersionRow[] = await this.db.query(
+      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 ORDER BY v.valid_from`,
+      [id],
+    );
+    return toUnitView(row, existence, history);
+  }
+
+  async list(request: ListUnitsRequest): Promise<UnitPage> {
+    const asOf = request.asOf ?? todayIso();
+    const where: string[] = ['v.validity @> $1::date'];
+    const params: unknown[] = [asOf];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (request.code) add('v.code = ?', request.code);
+    if (request.parentId) add('v.parent_id = ?', request.parentId);
+    if (request.level) add('v.level = ?', request.level);
+    if (request.kind) add('v.kind = ?', request.kind);
+    if (request.block) add('v.block = ?', request.block);
+    if (request.q) add(`v.search_text LIKE ?`, `%${escapeLike(foldText(request.q))}%`);
+    const after = request.cursor ? decodeCursor<{ code: string; id: string }>(request.cursor, { code: /^.{1,64}$/su, id: UUID }) : null;
+    if (after) {
+      params.push(after.code, after.id);
+      where.push(`(v.code, v.unit_id) > ($${params.length - 1}, $${params.length}::uuid)`);
+    }
+    params.push(request.limit + 1);
+    const rows: UnitVersionRow[] = await this.db.query(
+      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE ${where.join(' AND ')}
+        ORDER BY v.code, v.unit_id LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, request.limit);
+    const items = await this.views(page);
+    const last = page[page.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > request.limit && last ? encodeCursor({ code: last.code, id: last.unit_id }) : null,
+    };
+  }
+
+  async subtree(request: SubtreeRequest): Promise<SubtreePage> {
+    const asOf = request.asOf ?? todayIso();
+    const root = await this.stateAt(request.id, asOf);
+    const rootDepth = root.path.split('.').length;
+    const params: unknown[] = [root.path, asOf];
+    let filter = '';
+    if (request.depth !== undefined) {
+      params.push(rootDepth + request.depth);
+      filter += ` AND nlevel(v.path) <= $${params.length}`;
+    }
+    const after = request.cursor ? decodeCursor<{ path: string }>(request.cursor, { path: LTREE_PATH }) : null;
+    if (after) {
+      params.push(after.path);
+      filter += ` AND v.path > $${params.length}::ltree`;
+    }
+    params.push(request.limit + 1);
+    const rows: UnitVersionRow[] = await this.db.query(
+      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v
+        WHERE v.path <@ $1::ltree AND v.validity @> $2::date AND nlevel(v.path) > nlevel($1::ltree)${filter}
+        ORDER BY v.path LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, request.limit);
+    const last = page[page.length - 1];
+    return {
+      asOf,
+      root: toSubtreeNode(root, rootDepth),
+      items: page.map((row) => toSubtreeNode(row, rootDepth)),
+      nextCursor: rows.length > request.limit && last ? encodeCursor({ path: last.path }) : null,
+    };
+  }
+
+  async ancestors({ id, asOf = todayIso() }: AncestorsRequest): Promise<{ asOf: string; items: SubtreeNode[] }> {
+    const unit = await this.stateAt(id, asOf);
+    const rows: UnitVersionRow[] = await this.db.query(
+      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v
+        WHERE v.path @> $1::ltree AND v.validity @> $2::date AND v.unit_id <> $3
+        ORDER BY nlevel(v.path)`,
+      [unit.path, asOf, id],
+    );
+    return { asOf, items: rows.map((row) => toSubtreeNode(row, 1)) };
+  }
+
+  /** ORG-3: predecessors and successors through restructurings, transitively, each with its decision. */
+  async lineage({ id }: LineageRequest): Promise<LineageView> {
+    const [unit] = await this.db.query(
+      `SELECT DISTINCT ON (unit_id) unit_id, code, name FROM unit_version WHERE unit_id = $1 ORDER BY unit_id, valid_from DESC`,
+      [id],
+    );
+    if (!unit) throw OrgErrors.unitNotFound(id);
+    const walk = (direction: 'back' | 'forward') => {
+      const [from, to] = direction === 'back' ? ['successor_id', 'predecessor_id'] : ['predecessor_id', 'successor_id'];
+      return this.db.query(
+        `WITH RECURSIVE chain (unit_id, via, restructuring_id, operation, effective_date, distance, trail) AS (
+           SELECT l.${to}, l.${from}, l.restructuring_id, l.operation, l.effective_date, 1, ARRAY[l.${from}, l.${to}]
+             FROM unit_lineage l WHERE l.${from} = $1
+           UNION ALL
+           SELECT l.${to}, l.${from}, l.restructuring_id, l.operation, l.effective_date, c.distance + 1, c.trail || l.${to}
+             FROM unit_lineage l JOIN chain c ON l.${from} = c.unit_id
+            WHERE NOT l.${to} = ANY(c.trail) AND c.distance < 50
+         )
+         SELECT c.unit_id, c.via, c.restructuring_id, c.operation, c.effective_date::text AS effective_date, c.distance,
+                r.decision_ref, n.code, n.name
+           FROM chain c
+           JOIN restructuring r ON r.id = c.restructuring_id
+           JOIN LATERAL (SELECT code, name FROM unit_version WHERE unit_id = c.unit_id ORDER BY valid_from DESC LIMIT 1) n ON true
+          ORDER BY c.distance, c.effective_date, n.code`,
+        [id],
+      );
+    };
+    const toEdge = (row: Record<string, string | number | null>): LineageEdge => ({
+      unitId: row.unit_id as string,
+      code: row.code as string,
+      name: row.name as string,
+      via: row.via as string,
+      operation: row.operation as LineageEdge['operation'],
+      effectiveDate: row.effective_date as string,
+      decisionRef: (row.decision_ref as string | null) ?? null,
+      restructuringId: row.restructuring_id as string,
+      distance: Number(row.distance),
+    });
+    const [back, forward] = await Promise.all([walk('back'), walk('forward')]);
+    return {
+      unit: { id: unit.unit_id, code: unit.code, name: unit.name },
+      predecessors: back.map(toEdge),
+      successors: forward.map(toEdge),
+    };
+  }
+
+  /** The unit's state on `asOf`; 404 when it did not exist then. */
+  async stateAt(id: string, asOf: string): Promise<UnitVersionRow> {
+    const rows: UnitVersionRow[] = await this.db.query(
+      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND v.validity @> $2::date`,
+      [id, asOf],
+    );
+    if (!rows[0]) throw OrgErrors.unitNotFound(id, asOf);
+    return rows[0];
+  }
+
+  private async views(rows: UnitVersionRow[]): Promise<UnitView[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.unit_id);
+    const existence: Array<{ id: string; exists_from: string; exists_until: string | null }> = await this.db.query(
+      'SELECT id, exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    const history: UnitVersionRow[] = await this.db.query(
+      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = ANY($1::uuid[]) ORDER BY v.valid_from`,
+      [ids],
+    );
+    return rows.map((row) =>
+      toUnitView(
+        row,
+        existence.find((e) => e.id === row.unit_id) as { exists_from: string; exists_until: string | null },
+        history.filter((h) => h.unit_id === row.unit_id),
+      ),
+    );
+  }
+}
