@@ -102,7 +102,8 @@ export class TreeWriter {
     );
     if (later.length > 0) throw OrgErrors.laterChangeExists(later[0].unit_id, this.date, later[0].valid_from);
 
-    const newPathSql = `$3::ltree || subpath(path, nlevel($1::ltree))`;
+    // subpath() refuses an empty remainder, so the root itself takes the new path as it is.
+    const newPathSql = `CASE WHEN nlevel(path) > nlevel($1::ltree) THEN $3::ltree || subpath(path, nlevel($1::ltree)) ELSE $3::ltree END`;
     // States that began today are edited in place; older ones are closed today and continued by a copy.
     await this.manager.query(
       `UPDATE unit_version
@@ -111,7 +112,8 @@ export class TreeWriter {
         WHERE path <@ $1::ltree AND valid_to IS NULL AND valid_from = $2::date`,
       [root.path, this.date, newPath, root.unit_id, newParentId],
     );
-    const closed: Array<{ id: string }> = await this.manager.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, rowCount].
+    const [closed]: [Array<{ id: string }>, number] = await this.manager.query(
       `UPDATE unit_version SET valid_to = $2::date
         WHERE path <@ $1::ltree AND valid_to IS NULL AND valid_from < $2::date
         RETURNING id`,
