@@ -32,14 +32,14 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tools/jest/global-setup.cjs',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/long-timeout.cjs'],
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/tools/jest/global-setup.cjs',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/long-timeout.cjs'],
     },
   ],
 };
