@@ -6,7 +6,11 @@ import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
 import type { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { ProblemFilter, sendProblem, toProblem } from './http/problem.filter';
+import { HttpProblem } from './http/problem';
 import { requestIdFrom } from './http/request-id';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
 /** Builds the HTTP gateway: the platform's only public entry (ARCHITECTURE "The pieces"). */
 export async function createGateway(
@@ -26,6 +30,11 @@ export async function createGateway(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(HTTP_REQUEST_ID_HEADER, String(request.id));
+    // The API speaks JSON only; a form or text body is refused before anything reads it.
+    const contentType = request.headers['content-type'];
+    if (contentType && BODY_METHODS.has(request.method) && !JSON_MEDIA_TYPE.test(contentType)) {
+      throw new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send the body as application/json');
+    }
   });
   // Errors raised by Fastify itself (unreadable JSON, body too large, wrong media type) become problems too.
   fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, toProblem(error, logger)));

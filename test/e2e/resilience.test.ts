@@ -1,0 +1,110 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { OrgSubject } from '@contracts/org-structure';
+import { Client } from 'pg';
+import { waitFor } from '@platform/testing';
+import { provinceRows } from './support/dataset';
+import { startPlatform, type Platform } from './support/platform';
+
+/* A dependency that is down gives 503/504 quickly, never a hang; recovery needs no gateway restart. */
+let p: Platform;
+let provinceId: string;
+
+async function outbox(): Promise<{ total: number; unpublished: number }> {
+  const client = new Client({ connectionString: p.database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'SELECT count(*)::int AS total, count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished FROM org_structure.outbox',
+    );
+    return rows[0];
+  } finally {
+    await client.end();
+  }
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const start = Date.now();
+  const result = await work();
+  return { result, ms: Date.now() - start };
+}
+
+beforeAll(async () => {
+  p = await startPlatform({ requestTimeoutMs: 1_500 });
+  await p.http('POST', '/api/v1/org/imports', { format: 'json', rows: provinceRows('TQ', 'Tuyên Quang') });
+  provinceId = (await p.http('GET', '/api/v1/org/units?code=TQ-TU')).body.items[0].id;
+});
+
+afterAll(async () => {
+  await p?.stop();
+});
+
+describe('when org-structure is killed', () => {
+  it('answers 503 within the timeout, says so in readiness, and recovers when the service is back', async () => {
+    // Changes committed just before the kill: their events must all reach the stream afterwards.
+    await p.http('POST', '/api/v1/org/restructurings', {
+      decisionRef: '1-NQ/TU',
+      effectiveDate: '2025-07-01',
+      operations: [{ type: 'rename', unit: { id: provinceId }, name: 'Tỉnh ủy Tuyên Quang (mới)' }],
+    });
+    await p.killOrgStructure();
+
+    const { result: down, ms } = await timed(() => p.http('GET', `/api/v1/org/units/${provinceId}`));
+    expect(down.status).toBe(503);
+    expect(down.contentType).toContain('application/problem+json');
+    expect(down.body.code).toBe('SERVICE_UNAVAILABLE');
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(ms).toBeLessThan(p.requestTimeoutMs + 1_000);
+
+    const ready = await p.http('GET', '/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks['org-structure']).toBe('down');
+    expect((await p.http('GET', '/health/live')).status).toBe(200);
+
+    await p.startOrgStructure();
+    const back = await p.http('GET', `/api/v1/org/units/${provinceId}?asOf=2025-07-01`);
+    expect(back.status).toBe(200);
+    expect(back.body.name).toBe('Tỉnh ủy Tuyên Quang (mới)');
+
+    await waitFor(async () => (await outbox()).unpublished === 0, 15_000, 'every committed event to be published');
+    expect((await outbox()).total).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('when the service does not answer in time', () => {
+  let rogue: NatsConnection;
+
+  afterAll(async () => {
+    await rogue?.close();
+  });
+
+  it('answers 504 after the configured timeout', async () => {
+    await p.killOrgStructure();
+    // Something listens on the subject but never replies: the request must time out, not hang.
+    rogue = await connect({ servers: p.nats.url });
+    rogue.subscribe(OrgSubject.unitGet, { callback: () => undefined });
+    await rogue.flush();
+
+    const { result, ms } = await timed(() => p.http('GET', `/api/v1/org/units/${provinceId}`));
+    expect(result.status).toBe(504);
+    expect(result.body.code).toBe('SERVICE_TIMEOUT');
+    expect(ms).toBeGreaterThanOrEqual(p.requestTimeoutMs - 50);
+    expect(ms).toBeLessThan(p.requestTimeoutMs + 1_000);
+
+    await rogue.close();
+    await p.startOrgStructure();
+  });
+});
+
+describe('when NATS itself is down', () => {
+  it('answers 503 at once and recovers when NATS is back, without restarting the gateway', async () => {
+    await p.nats.stop();
+    await waitFor(async () => (await p.http('GET', '/health/ready')).status === 503, 10_000, 'readiness to notice');
+    const { result, ms } = await timed(() => p.http('GET', `/api/v1/org/units/${provinceId}`));
+    expect(result.status).toBe(503);
+    expect(ms).toBeLessThan(p.requestTimeoutMs);
+
+    await p.nats.restart();
+    await waitFor(async () => (await p.http('GET', '/health/ready')).status === 200, 20_000, 'the platform to recover');
+    expect((await p.http('GET', `/api/v1/org/units/${provinceId}`)).status).toBe(200);
+  });
+});
