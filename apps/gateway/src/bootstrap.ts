@@ -20,6 +20,7 @@ export async function createGateway(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    requestIdLogLabel: 'requestId',
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers[HTTP_REQUEST_ID_HEADER]),
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, logger), adapter, {

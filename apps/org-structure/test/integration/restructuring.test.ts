@@ -215,6 +215,34 @@ describe('invariants (ORG-4)', () => {
   });
 });
 
+describe('split (ORG-3)', () => {
+  it('splits one unit into several, each child going where the operation says, with lineage to every part', async () => {
+    const date = '2026-06-01';
+    await h.call(OrgSubject.restructuringApply, {
+      decisionRef: '15-NQ/TU',
+      effectiveDate: date,
+      operations: [
+        { type: 'create', ref: 'north', unit: { code: 'DU-PT-N', name: 'Đảng ủy xã Phật Tích Bắc', kind: 'party_committee', level: 'commune', block: 'party' }, parent: { code: 'TU-BN' } },
+        { type: 'create', ref: 'south', unit: { code: 'DU-PT-S', name: 'Đảng ủy xã Phật Tích Nam', kind: 'party_committee', level: 'commune', block: 'party' }, parent: { code: 'TU-BN' } },
+        { type: 'create', ref: 'cell', unit: { code: 'CB-PT-1', name: 'Chi bộ thôn Phật Tích', kind: 'party_cell', level: 'grassroots', block: 'party' }, parent: { code: 'DU-PT' } },
+        { type: 'split', source: { code: 'DU-PT' }, into: [{ ref: 'north' }, { ref: 'south' }], children: [{ child: { ref: 'cell' }, to: { ref: 'south' } }] },
+      ],
+    });
+    const south = await unitByCode('DU-PT-S', date);
+    const cell = await h.call<{ items: Array<{ code: string }> }>(OrgSubject.unitAncestors, { id: (await unitByCode('CB-PT-1', date)).id, asOf: date });
+    expect(cell.items.map((a) => a.code)).toEqual(['TU-BN', 'DU-PT-S']);
+    const lineage = await h.call<LineageView>(OrgSubject.unitLineage, { id: ids['DU-PT'] });
+    expect(lineage.successors.map((e) => [e.code, e.operation]).sort()).toEqual([
+      ['DU-PT-N', 'split'],
+      ['DU-PT-S', 'split'],
+    ]);
+    const back = await h.call<LineageView>(OrgSubject.unitLineage, { id: south.id });
+    expect(back.predecessors.map((e) => e.code)).toEqual(['DU-PT']);
+    const error = await serviceError(h.call(OrgSubject.unitGet, { id: ids['DU-PT'], asOf: date }));
+    expect(error.code).toBe(OrgErrorCode.UnitNotFound);
+  });
+});
+
 describe('future-dated restructurings and renames', () => {
   it('takes effect on its date: today still reads the old name, the date reads the new one, former names are kept', async () => {
     const future = '2099-01-01';

@@ -1,0 +1,64 @@
+import { CommonErrorCode } from '@contracts/common';
+import { OrgErrorCode } from '@contracts/org-structure';
+import { ServiceReplyError, ServiceTimeoutError, ServiceUnavailableError } from '@platform/nats';
+import { httpStatusFor, problemFromRpcFailure, problemFromServiceError, type ServiceErrorCode } from './error-mapper';
+
+const ALL_CODES = [...Object.values(CommonErrorCode), ...Object.values(OrgErrorCode)] as ServiceErrorCode[];
+
+describe('the service error → HTTP mapping (ARCHITECTURE decision 6)', () => {
+  it.each(ALL_CODES)('maps %s to a 4xx or 5xx status with a title', (code) => {
+    const { status, title } = httpStatusFor(code);
+    expect(status).toBeGreaterThanOrEqual(400);
+    expect(status).toBeLessThan(600);
+    expect(title.length).toBeGreaterThan(0);
+  });
+
+  it('answers 409 for every ORG-4 invariant and 404 for a unit not found', () => {
+    expect(httpStatusFor(OrgErrorCode.Cycle).status).toBe(409);
+    expect(httpStatusFor(OrgErrorCode.DissolveWithChildren).status).toBe(409);
+    expect(httpStatusFor(OrgErrorCode.SplitChildUnassigned).status).toBe(409);
+    expect(httpStatusFor(OrgErrorCode.UnitNotFound).status).toBe(404);
+  });
+
+  it('keeps the rule, field errors and details of a domain error', () => {
+    const problem = problemFromServiceError({
+      code: OrgErrorCode.Cycle,
+      message: 'no',
+      rule: 'ORG-4',
+      errors: [{ path: 'operations.0.newParent', message: 'descendant' }],
+      details: { unitId: 'a' },
+    });
+    expect(problem.toDocument('/api/v1/org/restructurings', 'req-1')).toEqual({
+      type: 'urn:problem-type:org-cycle',
+      title: 'The change would create a cycle',
+      status: 409,
+      detail: 'no',
+      instance: '/api/v1/org/restructurings',
+      code: 'ORG_CYCLE',
+      rule: 'ORG-4',
+      errors: [{ path: 'operations.0.newParent', message: 'descendant' }],
+      details: { unitId: 'a' },
+      requestId: 'req-1',
+    });
+  });
+
+  it('hides the message of an internal error from the client', () => {
+    const document = problemFromServiceError({ code: CommonErrorCode.Internal, message: 'relation "x" does not exist' }).toDocument('/x', 'r');
+    expect(document.status).toBe(500);
+    expect(document.detail).toBeUndefined();
+  });
+
+  it('answers 502 for a code no contract defines', () => {
+    expect(problemFromServiceError({ code: 'SOMETHING_NEW', message: 'x' }).status).toBe(502);
+  });
+
+  it('maps transport failures: unreachable → 503 with Retry-After, timeout → 504', () => {
+    expect(problemFromRpcFailure(new ServiceUnavailableError('org.v1.unit.get', 'no responders'))).toMatchObject({
+      status: 503,
+      extensions: { retryAfterSeconds: 5 },
+    });
+    expect(problemFromRpcFailure(new ServiceTimeoutError('org.v1.unit.get', 100))?.status).toBe(504);
+    expect(problemFromRpcFailure(new ServiceReplyError('s', { code: OrgErrorCode.UnitNotFound, message: 'x' }))?.status).toBe(404);
+    expect(problemFromRpcFailure(new Error('other'))).toBeNull();
+  });
+});
