@@ -68,6 +68,14 @@ describe('malformed and mistyped input', () => {
     expect(fieldPaths(response).sort()).toEqual(['code', 'kind', 'name', 'parentId', 'validFrom']);
   });
 
+  it('text the database cannot store (NUL) → 400, not a database error', async () => {
+    const response = await p.http('POST', '/api/v1/org/units', { ...validUnit, name: 'Đảng ủy\u0000xã' });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(fieldPaths(response)).toEqual(['name']);
+    const search = await p.http('GET', '/api/v1/org/units?q=a%00b');
+    expectProblem(search, 400, 'VALIDATION_FAILED');
+  });
+
   it('an unknown field is refused rather than ignored', async () => {
     const response = await p.http('POST', '/api/v1/org/units', { ...validUnit, colour: 'red' });
     expectProblem(response, 400, 'VALIDATION_FAILED');

@@ -2,10 +2,11 @@ import { HTTP_REQUEST_ID_HEADER } from '@contracts/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
 import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
 import type { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
-import { ProblemFilter, sendProblem, toProblem } from './http/problem.filter';
+import { ProblemFilter } from './http/problem.filter';
 import { HttpProblem } from './http/problem';
 import { requestIdFrom } from './http/request-id';
 
@@ -20,7 +21,7 @@ export async function createGateway(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers[HTTP_REQUEST_ID_HEADER]),
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, logger), adapter, {
@@ -37,8 +38,6 @@ export async function createGateway(
       throw new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'Send the body as application/json');
     }
   });
-  // Errors raised by Fastify itself (unreadable JSON, body too large, wrong media type) become problems too.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, toProblem(error, logger)));
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,4 +1,4 @@
-import { durationMs, loadConfig, loggingEnv, natsEnv, portEnv } from '@platform/config';
+import { durationMs, loadConfig, withFileSecrets, loggingEnv, natsEnv, portEnv } from '@platform/config';
 import { z } from 'zod';
 
 export const gatewayEnv = z.object({
@@ -14,5 +14,6 @@ export const gatewayEnv = z.object({
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  return loadConfig(gatewayEnv, env);
+  // Connection strings may carry credentials: they can come from files (NAME_FILE) instead of the environment.
+  return loadConfig(gatewayEnv, withFileSecrets(env, ['NATS_URL']));
 }

@@ -1,4 +1,4 @@
-import { databaseEnv, loadConfig, loggingEnv, natsEnv, durationMs } from '@platform/config';
+import { databaseEnv, loadConfig, withFileSecrets, loggingEnv, natsEnv, durationMs } from '@platform/config';
 import { z } from 'zod';
 
 export const orgStructureEnv = z.object({
@@ -12,5 +12,6 @@ export const orgStructureEnv = z.object({
 export type OrgStructureConfig = z.infer<typeof orgStructureEnv>;
 
 export function loadOrgStructureConfig(env: Record<string, string | undefined> = process.env): OrgStructureConfig {
-  return loadConfig(orgStructureEnv, env);
+  // Connection strings may carry credentials: they can come from files (NAME_FILE) instead of the environment.
+  return loadConfig(orgStructureEnv, withFileSecrets(env, ['DATABASE_URL', 'NATS_URL']));
 }

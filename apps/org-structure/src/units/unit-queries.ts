@@ -52,7 +52,7 @@ export class UnitQueries {
     if (request.kind) add('v.kind = ?', request.kind);
     if (request.block) add('v.block = ?', request.block);
     if (request.q) add(`v.search_text LIKE ?`, `%${escapeLike(foldText(request.q))}%`);
-    const after = request.cursor ? decodeCursor<{ code: string; id: string }>(request.cursor, { code: /^.{1,64}$/su, id: UUID }) : null;
+    const after = request.cursor ? decodeCursor<{ code: string; id: string }>(request.cursor, { code: /^[^\u0000]{1,64}$/u, id: UUID }) : null;
     if (after) {
       params.push(after.code, after.id);
       where.push(`(v.code, v.unit_id) > ($${params.length - 1}, $${params.length}::uuid)`);

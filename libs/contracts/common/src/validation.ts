@@ -8,3 +8,6 @@ export function toFieldErrors(error: z.ZodError, prefix: readonly (string | numb
     message: issue.message,
   }));
 }
+
+/** PostgreSQL text cannot hold U+0000; refusing it here keeps such input a 400 rather than a database error. */
+export const NO_NUL = /^[^\u0000]*$/;

@@ -1,4 +1,4 @@
-import { isoDate, pageQuery } from '@contracts/common';
+import { isoDate, NO_NUL, pageQuery } from '@contracts/common';
 import { z } from 'zod';
 import { LEADERSHIP_DIRECTIONS, STAFF_CATEGORIES, UNIT_BLOCKS, UNIT_KINDS, UNIT_LEVELS } from './enums';
 
@@ -6,6 +6,9 @@ import { LEADERSHIP_DIRECTIONS, STAFF_CATEGORIES, UNIT_BLOCKS, UNIT_KINDS, UNIT_
  * Request payloads of the organisation-structure service. The gateway validates HTTP input with these and the
  * service validates every message with the same schemas, so the two can never disagree.
  */
+
+/** Free text: trimmed, bounded, and without characters the database cannot store. */
+const text = (max: number) => z.string().trim().min(1).max(max).regex(NO_NUL, 'must not contain NUL characters');
 
 export const unitId = z.uuid().meta({ description: 'Unit id (UUID)' });
 export const unitCode = z
@@ -15,13 +18,9 @@ export const unitCode = z
   .max(64)
   .regex(/^[\p{L}\p{N}._\-/]+$/u, 'letters, digits and . _ - / only')
   .meta({ description: 'Stable business key, unique among units alive at the same time (ORG-2)', example: 'TU-BN' });
-export const unitName = z.string().trim().min(1).max(255);
-export const unitShortName = z.string().trim().min(1).max(64);
-export const decisionRef = z
-  .string()
-  .trim()
-  .min(1)
-  .max(128)
+export const unitName = text(255);
+export const unitShortName = text(64);
+export const decisionRef = text(128)
   .meta({ description: 'The decision that ordered the change (ORG-3)', example: '202/2025/QH15' });
 /** A reference to a unit created earlier in the same restructuring. */
 export const newUnitRef = z
@@ -62,7 +61,7 @@ export const listUnitsRequest = pageQuery.extend({
   level: unitLevel.optional(),
   kind: unitKind.optional(),
   block: unitBlock.optional(),
-  q: z.string().trim().min(1).max(200).optional().meta({ description: 'Name search, case- and diacritic-insensitive' }),
+  q: text(200).optional().meta({ description: 'Name search, case- and diacritic-insensitive' }),
   asOf,
 });
 export type ListUnitsRequest = z.infer<typeof listUnitsRequest>;
@@ -137,7 +136,7 @@ export type RestructuringOperation = z.infer<typeof restructuringOperation>;
 export const applyRestructuringRequest = z.strictObject({
   decisionRef,
   effectiveDate: isoDate,
-  title: z.string().trim().min(1).max(500).optional(),
+  title: text(500).optional(),
   operations: z.array(restructuringOperation).min(1).max(1_000),
 });
 export type ApplyRestructuringRequest = z.infer<typeof applyRestructuringRequest>;
@@ -179,6 +178,7 @@ export const importUnitsRequest = z.discriminatedUnion('format', [
       .string()
       .min(1)
       .max(IMPORT_MAX_CONTENT_CHARS)
+      .regex(NO_NUL, 'must not contain NUL characters')
       .meta({ description: 'CSV text with a header line: code,name,shortName,kind,level,block,parentCode,validFrom' }),
   }),
 ]);
@@ -204,7 +204,7 @@ export type ListLeadershipRequest = z.infer<typeof listLeadershipRequest>;
 
 export const createPostRequest = z.strictObject({
   unitId,
-  title: z.string().trim().min(1).max(255).meta({ example: 'Phó Bí thư' }),
+  title: text(255).meta({ example: 'Phó Bí thư' }),
   seats: z.number().int().min(1).max(1_000),
   validFrom: isoDate,
 });
@@ -248,7 +248,7 @@ export type CreateReductionTargetRequest = z.infer<typeof createReductionTargetR
 export const createTermRequest = z
   .strictObject({
     unitId,
-    name: z.string().trim().min(1).max(64).meta({ example: '2025-2030' }),
+    name: text(64).meta({ example: '2025-2030' }),
     startDate: isoDate,
     endDate: isoDate,
   })

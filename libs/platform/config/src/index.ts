@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -28,7 +29,7 @@ export function loadConfig<Schema extends z.ZodType>(
 export function withFileSecrets(
   env: Record<string, string | undefined>,
   names: readonly string[],
-  readFile: (path: string) => string,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): Record<string, string | undefined> {
   const out = { ...env };
   for (const name of names) {
@@ -59,7 +60,6 @@ export const databaseEnv = {
 
 export const loggingEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_PRETTY: booleanFlag.default(false),
 };
 
 export const portEnv = (defaultPort: number) =>
