@@ -32,6 +32,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tools/jest/global-setup.cjs',
+      globalTeardown: '<rootDir>/tools/jest/global-teardown.cjs',
       setupFilesAfterEnv: ['<rootDir>/tools/jest/long-timeout.cjs'],
     },
     {
@@ -39,6 +40,7 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/tools/jest/global-setup.cjs',
+      globalTeardown: '<rootDir>/tools/jest/global-teardown.cjs',
       setupFilesAfterEnv: ['<rootDir>/tools/jest/long-timeout.cjs'],
     },
   ],
