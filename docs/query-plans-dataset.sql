@@ -126,3 +126,31 @@ COMMIT;
 VACUUM ANALYZE unit;
 VACUUM ANALYZE unit_version;
 VACUUM ANALYZE unit_lineage;
+
+-- Timing helper used for docs/query-plans.md (optional; not part of the dataset).
+-- Runs `sql` 5 times to warm up, then n times under EXPLAIN (ANALYZE, TIMING OFF) and returns the
+-- p50/p95/max of the server-side Execution Time and the p50 Planning Time, in ms. Example:
+--   SELECT * FROM bench.run($$SELECT ... FROM unit_version v WHERE ...$$);
+CREATE SCHEMA IF NOT EXISTS bench;
+CREATE OR REPLACE FUNCTION bench.run(sql text, n int DEFAULT 50)
+RETURNS TABLE (exec_p50 numeric, exec_p95 numeric, exec_max numeric, plan_p50 numeric)
+LANGUAGE plpgsql SET search_path = org_structure, public AS $$
+DECLARE
+  plan json;
+  ex float8[] := '{}';
+  pl float8[] := '{}';
+BEGIN
+  FOR i IN 1 .. n + 5 LOOP
+    EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || sql INTO plan;
+    IF i > 5 THEN
+      ex := ex || (plan -> 0 ->> 'Execution Time')::float8;
+      pl := pl || (plan -> 0 ->> 'Planning Time')::float8;
+    END IF;
+  END LOOP;
+  RETURN QUERY
+  SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY e)::numeric, 2),
+         round(percentile_cont(0.95) WITHIN GROUP (ORDER BY e)::numeric, 2),
+         round(max(e)::numeric, 2),
+         (SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY p)::numeric, 2) FROM unnest(pl) p)
+    FROM unnest(ex) e;
+END $$;

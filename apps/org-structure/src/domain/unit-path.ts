@@ -22,3 +22,9 @@ export function childPath(parentPath: string | null, id: string): string {
 export function isWithin(path: string, ancestorPath: string): boolean {
   return path === ancestorPath || path.startsWith(`${ancestorPath}.`);
 }
+
+/**
+ * Strict descendants of `rootPath` as a range of paths: labels are lower-case hex, so every descendant sorts
+ * after the root and before `root.z`. The btree on path answers this range in path order.
+ */
+export const DESCENDANTS_OF = (root: string, column = 'v.path') => `${column} > ${root}::ltree AND ${column} < (${root}::ltree || 'z')`;

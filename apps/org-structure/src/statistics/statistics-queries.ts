@@ -2,6 +2,7 @@ import { todayIso } from '@contracts/common';
 import type { StatisticsCounts, StatisticsRequest, StatisticsView } from '@contracts/org-structure';
 import type { DataSource } from 'typeorm';
 import { OrgErrors } from '../domain/errors';
+import { DESCENDANTS_OF } from '../domain/unit-path';
 
 /** ORG-8: statistics are derived from history at a date, never typed in. */
 export class StatisticsQueries {
@@ -32,7 +33,7 @@ export class StatisticsQueries {
       ? await this.db.query(
           `SELECT v.level, v.kind, v.block, count(*) AS n
              FROM unit_version root
-             JOIN unit_version v ON v.path <@ root.path AND v.validity @> $2::date AND nlevel(v.path) > nlevel(root.path)
+             JOIN unit_version v ON ${DESCENDANTS_OF('root.path')} AND v.validity @> $2::date
             WHERE root.unit_id = $1 AND root.validity @> $2::date
             GROUP BY v.level, v.kind, v.block`,
           [rootId, date],

@@ -16,6 +16,7 @@ import type { DataSource } from 'typeorm';
 import { OrgErrors } from '../domain/errors';
 import { escapeLike, foldText } from '../domain/fold-text';
 import { decodeCursor, encodeCursor, LTREE_PATH, UUID } from '../domain/cursor';
+import { DESCENDANTS_OF } from '../domain/unit-path';
 import { toSubtreeNode, toUnitView, UNIT_VERSION_COLUMNS, type UnitVersionRow } from '../domain/unit-row';
 
 /**
@@ -90,7 +91,7 @@ export class UnitQueries {
     params.push(request.limit + 1);
     const rows: UnitVersionRow[] = await this.db.query(
       `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v
-        WHERE v.path <@ $1::ltree AND v.validity @> $2::date AND nlevel(v.path) > nlevel($1::ltree)${filter}
+        WHERE ${DESCENDANTS_OF('$1')} AND v.validity @> $2::date${filter}
         ORDER BY v.path LIMIT $${params.length}`,
       params,
     );
