@@ -1,19 +1,48 @@
-import { durationMs, loadConfig, withFileSecrets, loggingEnv, natsEnv, portEnv } from '@platform/config';
+import { databaseEnv, durationMs, loadConfig, loggingEnv, natsEnv, portEnv, withFileSecrets } from '@platform/config';
 import { z } from 'zod';
+
+const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), z.url().optional());
+const seconds = z.coerce.number().int().min(1).max(31_536_000);
+const count = z.coerce.number().int().min(1).max(1_000_000);
 
 export const gatewayEnv = z.object({
   ...natsEnv,
   ...loggingEnv,
+  ...databaseEnv,
+  /** The gateway's own schema: users, role assignments, refresh tokens, its audit trail. */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('identity'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: portEnv(3000),
   /** Largest request body accepted; bigger ones answer 413. */
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(1_048_576),
   /** How long readiness waits for each service's health answer. */
   READINESS_TIMEOUT_MS: durationMs.default(1_000),
+  /** Ed25519 private key (PKCS#8 PEM) signing access tokens and the caller tokens sent to services. */
+  AUTH_SIGNING_KEY: z.string().min(1, 'set AUTH_SIGNING_KEY or AUTH_SIGNING_KEY_FILE'),
+  AUTH_ISSUER: z.string().min(1).default('political-system-records'),
+  AUTH_AUDIENCE: z.string().min(1).default('political-system-records-api'),
+  ACCESS_TOKEN_TTL_SECONDS: seconds.default(900),
+  REFRESH_TOKEN_TTL_SECONDS: seconds.default(604_800),
+  /** Failed logins allowed per account, and per client address, within the window before 429. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: count.default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: count.default(20),
+  LOGIN_WINDOW_SECONDS: seconds.default(900),
+  /** Requests per minute per user (per client address before login) across the whole API. */
+  RATE_LIMIT_PER_MINUTE: count.default(600),
+  /** Web clients allowed to call the API from a browser, comma-separated origins. */
+  CORS_ORIGINS: z.string().default(''),
+  /** An external OpenID Connect provider (e.g. Keycloak) whose access tokens are accepted. */
+  OIDC_ISSUER: z.string().default(''),
+  OIDC_JWKS_URL: optionalUrl,
+  OIDC_AUDIENCE: z.string().default(''),
+  /** The claim naming the platform user a provider's token stands for. */
+  OIDC_USERNAME_CLAIM: z.string().min(1).default('preferred_username'),
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 
+/** Secrets and connection strings may come from files (NAME_FILE) instead of the environment. */
+export const GATEWAY_SECRETS = ['NATS_URL', 'DATABASE_URL', 'AUTH_SIGNING_KEY'] as const;
+
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  // Connection strings may carry credentials: they can come from files (NAME_FILE) instead of the environment.
-  return loadConfig(gatewayEnv, withFileSecrets(env, ['NATS_URL']));
+  return loadConfig(gatewayEnv, withFileSecrets(env, GATEWAY_SECRETS));
 }

@@ -55,3 +55,23 @@ export class DomainError<Code extends string = string> extends Error {
     return { code: this.code, message: this.message, ...this.extra };
   }
 }
+
+/** Access errors, raised by the gateway and by every service. */
+export const AuthErrorCode = {
+  /** No credentials, or credentials that are invalid, expired, tampered with or meant for someone else. */
+  Unauthenticated: 'AUTH_UNAUTHENTICATED',
+  /** Authenticated, but no role grants the permission this action needs. */
+  Forbidden: 'AUTH_FORBIDDEN',
+  /** Username or password wrong (never says which). */
+  InvalidCredentials: 'AUTH_INVALID_CREDENTIALS',
+  /** The account's roles need a second factor: send `totp`, or enrol first. */
+  SecondFactorRequired: 'AUTH_SECOND_FACTOR_REQUIRED',
+  SecondFactorEnrolmentRequired: 'AUTH_SECOND_FACTOR_ENROLMENT_REQUIRED',
+  /** Too many attempts; retry after the Retry-After header. */
+  Throttled: 'AUTH_THROTTLED',
+  /** The password breaks the password rules (length, common passwords). */
+  WeakPassword: 'AUTH_WEAK_PASSWORD',
+  /** A username already taken, or another conflict in the identity records. */
+  Conflict: 'AUTH_CONFLICT',
+} as const;
+export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];

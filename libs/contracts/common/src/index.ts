@@ -4,3 +4,4 @@ export * from './headers';
 export * from './health';
 export * from './pagination';
 export * from './validation';
+export * from './access';

@@ -1,0 +1,99 @@
+import { AuthErrorCode, DomainError } from '@contracts/common';
+import { SIGNING_ALGORITHM } from '@platform/auth';
+import { createRemoteJWKSet, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+export interface AccessClaims {
+  userId: string;
+  /** The refresh-token family (session) the token belongs to; logout revokes it. */
+  sessionId: string | null;
+}
+
+export interface ExternalClaims {
+  issuer: string;
+  subject: string;
+  username: string | null;
+}
+
+/**
+ * Access tokens: short-lived JWTs signed with the gateway's Ed25519 key. Verification pins the algorithm and
+ * checks exp, nbf, iss and aud, so an `alg: none` or HS256 token signed with the public key never passes.
+ */
+export class AccessTokens {
+  private readonly externalKeys;
+
+  constructor(
+    private readonly keys: { privateKey: CryptoKey; publicKey: CryptoKey },
+    private readonly options: {
+      issuer: string;
+      audience: string;
+      ttlSeconds: number;
+      oidc?: { issuer: string; jwksUrl: string; audience: string; usernameClaim: string };
+    },
+  ) {
+    this.externalKeys = options.oidc ? createRemoteJWKSet(new URL(options.oidc.jwksUrl), { timeoutDuration: 3_000 }) : null;
+  }
+
+  issue(claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
+    return new SignJWT({ sid: claims.sessionId ?? undefined })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: 'at+jwt' })
+      .setIssuer(this.options.issuer)
+      .setAudience(this.options.audience)
+      .setSubject(claims.userId)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setNotBefore('0s')
+      .setExpirationTime(`${this.options.ttlSeconds}s`)
+      .sign(this.keys.privateKey)
+      .then((token) => ({ token, expiresIn: this.options.ttlSeconds }));
+  }
+
+  /** Our own token → its claims; a provider's token → the external identity; anything else → 401. */
+  async verify(token: string): Promise<{ local: AccessClaims } | { external: ExternalClaims }> {
+    const issuer = peekIssuer(token);
+    if (this.externalKeys && this.options.oidc && issuer === this.options.oidc.issuer) {
+      const { payload } = await jwtVerify(token, this.externalKeys, {
+        issuer: this.options.oidc.issuer,
+        audience: this.options.oidc.audience || undefined,
+        algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+        clockTolerance: 5,
+      }).catch(() => unauthenticated());
+      const username = payload[this.options.oidc.usernameClaim];
+      if (!payload.sub) unauthenticated();
+      return {
+        external: { issuer: this.options.oidc.issuer, subject: payload.sub as string, username: typeof username === 'string' ? username : null },
+      };
+    }
+    const { payload } = await jwtVerify<JWTPayload & { sid?: string }>(token, this.keys.publicKey, {
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      algorithms: [SIGNING_ALGORITHM],
+      clockTolerance: 5,
+    }).catch(() => unauthenticated());
+    if (!payload.sub) unauthenticated();
+    return { local: { userId: payload.sub as string, sessionId: payload.sid ?? null } };
+  }
+}
+
+function peekIssuer(token: string): string | null {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return typeof payload?.iss === 'string' ? payload.iss : null;
+  } catch {
+    return null;
+  }
+}
+
+function unauthenticated(): never {
+  throw new DomainError(AuthErrorCode.Unauthenticated, 'The access token is missing, invalid or expired');
+}
+
+/** Refresh tokens are random; only their SHA-256 is stored, so a database dump does not hand out sessions. */
+export function newRefreshToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashRefreshToken(token) };
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

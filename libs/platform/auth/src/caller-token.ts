@@ -1,0 +1,48 @@
+import { CALLER_TOKEN_AUDIENCE, type CallerIdentity } from '@contracts/common';
+import { jwtVerify, SignJWT, type CryptoKey } from 'jose';
+import { SIGNING_ALGORITHM } from './keys';
+
+export const CALLER_TOKEN_ISSUER = 'gateway';
+/** Long enough for one request and its retries; a captured header is useless soon after. */
+const CALLER_TOKEN_TTL_SECONDS = 60;
+
+/** The gateway signs who is calling into a short-lived token services can verify without a network hop. */
+export class CallerTokenSigner {
+  constructor(private readonly privateKey: CryptoKey) {}
+
+  sign(caller: CallerIdentity, requestId: string): Promise<string> {
+    return new SignJWT({ caller })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, typ: 'JWT' })
+      .setIssuer(CALLER_TOKEN_ISSUER)
+      .setAudience(CALLER_TOKEN_AUDIENCE)
+      .setSubject(caller.userId)
+      .setJti(requestId)
+      .setIssuedAt()
+      .setExpirationTime(`${CALLER_TOKEN_TTL_SECONDS}s`)
+      .sign(this.privateKey);
+  }
+}
+
+export class CallerTokenVerifier {
+  constructor(private readonly publicKey: CryptoKey) {}
+
+  /** The caller, or null when the token is missing, expired, tampered with or not the gateway's. */
+  async verify(token: string | undefined): Promise<CallerIdentity | null> {
+    if (!token) return null;
+    try {
+      const { payload } = await jwtVerify<{ caller?: CallerIdentity }>(token, this.publicKey, {
+        algorithms: [SIGNING_ALGORITHM],
+        issuer: CALLER_TOKEN_ISSUER,
+        audience: CALLER_TOKEN_AUDIENCE,
+        clockTolerance: 5,
+      });
+      const caller = payload.caller;
+      if (!caller || typeof caller.userId !== 'string' || caller.userId !== payload.sub || !Array.isArray(caller.roles)) {
+        return null;
+      }
+      return caller;
+    } catch {
+      return null;
+    }
+  }
+}
