@@ -15,7 +15,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // NestJS 12 and a few of its dependencies ship ESM only; compile them for jest's CommonJS runtime.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|cookie|file-type|strtok3|token-types|uint8array-extras|@tokenizer|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose|cookie|file-type|strtok3|token-types|uint8array-extras|@tokenizer|content-disposition)/)'],
   moduleNameMapper: {
     '^@contracts/(.*)$': '<rootDir>/libs/contracts/$1/src/index.ts',
     '^@platform/(.*)$': '<rootDir>/libs/platform/$1/src/index.ts',

@@ -1,23 +1,47 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CallerTokenSigner, importPrivateKey } from '@platform/auth';
 import type { Logger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient } from '@platform/nats';
+import { createPublicKey } from 'node:crypto';
+import { importSPKI } from 'jose';
+import { DataSource } from 'typeorm';
+import { LoggingAuditTrail } from './audit/logging-audit-trail';
 import type { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { AccessGuard } from './identity/access.guard';
+import { AdminController } from './identity/admin.controller';
+import { AuthController } from './identity/auth.controller';
+import { AuthService } from './identity/auth-service';
+import { identityDataSource } from './identity/database';
+import { IdentityStore } from './identity/identity-store';
+import { LoginThrottle } from './identity/login-throttle';
+import { AccessTokens } from './identity/tokens';
 import { ServiceClient } from './messaging/service-client';
 import { OrgController } from './org/org.controller';
-import { GATEWAY_CONFIG, GATEWAY_LOGGER } from './tokens';
+import { AUDIT_TRAIL, GATEWAY_CONFIG, GATEWAY_LOGGER } from './tokens';
+import type { AuditTrail } from './audit/audit-trail';
 
 @Module({})
 export class GatewayModule implements OnApplicationShutdown {
-  constructor(@Inject(NatsConnectionManager) private readonly nats: NatsConnectionManager) {}
+  constructor(
+    @Inject(NatsConnectionManager) private readonly nats: NatsConnectionManager,
+    @Inject(DataSource) private readonly db: DataSource,
+  ) {}
 
   static forRoot(config: GatewayConfig, logger: Logger): DynamicModule {
+    const keys = (async () => {
+      const privateKey = await importPrivateKey(config.AUTH_SIGNING_KEY);
+      const publicPem = createPublicKey(config.AUTH_SIGNING_KEY).export({ type: 'spki', format: 'pem' }).toString();
+      return { privateKey, publicKey: await importSPKI(publicPem, 'EdDSA') };
+    })();
     return {
       module: GatewayModule,
-      controllers: [HealthController, OrgController],
+      controllers: [HealthController, AuthController, AdminController, OrgController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useValue: logger },
+        { provide: DataSource, useFactory: () => identityDataSource(config).initialize() },
         {
           provide: NatsConnectionManager,
           useFactory: () => {
@@ -32,6 +56,39 @@ export class GatewayModule implements OnApplicationShutdown {
           inject: [NatsConnectionManager],
           useFactory: (manager: NatsConnectionManager) => new NatsRpcClient(manager, config.NATS_REQUEST_TIMEOUT_MS),
         },
+        { provide: CallerTokenSigner, useFactory: async () => new CallerTokenSigner((await keys).privateKey) },
+        {
+          provide: AccessTokens,
+          useFactory: async () =>
+            new AccessTokens(await keys, {
+              issuer: config.AUTH_ISSUER,
+              audience: config.AUTH_AUDIENCE,
+              ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+              oidc:
+                config.OIDC_ISSUER && config.OIDC_JWKS_URL
+                  ? { issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL, audience: config.OIDC_AUDIENCE, usernameClaim: config.OIDC_USERNAME_CLAIM }
+                  : undefined,
+            }),
+        },
+        { provide: IdentityStore, inject: [DataSource], useFactory: (db: DataSource) => new IdentityStore(db) },
+        { provide: AUDIT_TRAIL, useFactory: (): AuditTrail => new LoggingAuditTrail(logger) },
+        {
+          provide: LoginThrottle,
+          inject: [DataSource],
+          useFactory: (db: DataSource) =>
+            new LoginThrottle(db, {
+              perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+              perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+              windowSeconds: config.LOGIN_WINDOW_SECONDS,
+            }),
+        },
+        {
+          provide: AuthService,
+          inject: [IdentityStore, AccessTokens, LoginThrottle, AUDIT_TRAIL],
+          useFactory: (store: IdentityStore, tokens: AccessTokens, throttle: LoginThrottle, audit: AuditTrail) =>
+            new AuthService(store, tokens, throttle, audit, { refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, issuer: config.AUTH_ISSUER }),
+        },
+        { provide: APP_GUARD, useClass: AccessGuard },
         ServiceClient,
       ],
     };
@@ -39,5 +96,6 @@ export class GatewayModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.nats.close();
+    if (this.db.isInitialized) await this.db.destroy();
   }
 }

@@ -19,7 +19,8 @@ const USAGE = `usage: node apps/org-structure/dist/cli.js <command>
 /** Operator commands of the organisation-structure service. */
 async function main(argv: string[]): Promise<number> {
   const [command, argument] = argv;
-  const config = loadOrgStructureConfig();
+  // Operator commands that touch only the database or the health subject need no caller key.
+  const config = loadOrgStructureConfig({ AUTH_PUBLIC_KEY: 'unused by operator commands', ...process.env });
   const logger = createLogger({ service: `${ORG_SERVICE}-cli`, level: config.LOG_LEVEL });
   const out = (line: string) => process.stdout.write(`${line}\n`);
 

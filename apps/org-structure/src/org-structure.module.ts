@@ -5,6 +5,8 @@ import { ensureStream, jetstream, NatsConnectionManager } from '@platform/nats';
 import { OutboxRelay } from '@platform/persistence';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
+import { APP_GUARD } from '@nestjs/core';
+import { CallerTokenVerifier, importPublicKey, MessageAccessGuard } from '@platform/auth';
 import type { OrgStructureConfig } from './config';
 import { EstablishmentController } from './establishment/establishment.controller';
 import { EstablishmentService } from './establishment/establishment-service';
@@ -48,6 +50,8 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
       ],
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: CallerTokenVerifier, useFactory: async () => new CallerTokenVerifier(await importPublicKey(config.AUTH_PUBLIC_KEY)) },
+        { provide: APP_GUARD, useClass: MessageAccessGuard },
         { provide: LOGGER, useValue: logger },
         {
           provide: DataSource,

@@ -2,6 +2,7 @@ import { healthSubject, type HealthReply } from '@contracts/common';
 import { ORG_SERVICE } from '@contracts/org-structure';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Unauthenticated } from '@platform/auth';
 import { NatsConnectionManager, NatsRpcClient } from '@platform/nats';
 import type { FastifyReply } from 'fastify';
 import { GATEWAY_CONFIG } from '../tokens';
@@ -11,6 +12,7 @@ import type { GatewayConfig } from '../config';
 export const BACKEND_SERVICES = [ORG_SERVICE] as const;
 
 @ApiTags('health')
+@Unauthenticated()
 @Controller('health')
 export class HealthController {
   constructor(

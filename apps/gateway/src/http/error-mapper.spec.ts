@@ -1,9 +1,9 @@
-import { CommonErrorCode } from '@contracts/common';
+import { AuthErrorCode, CommonErrorCode } from '@contracts/common';
 import { OrgErrorCode } from '@contracts/org-structure';
 import { ServiceReplyError, ServiceTimeoutError, ServiceUnavailableError } from '@platform/nats';
 import { httpStatusFor, problemFromRpcFailure, problemFromServiceError, type ServiceErrorCode } from './error-mapper';
 
-const ALL_CODES = [...Object.values(CommonErrorCode), ...Object.values(OrgErrorCode)] as ServiceErrorCode[];
+const ALL_CODES = [...Object.values(CommonErrorCode), ...Object.values(AuthErrorCode), ...Object.values(OrgErrorCode)] as ServiceErrorCode[];
 
 describe('the service error → HTTP mapping (ARCHITECTURE decision 6)', () => {
   it.each(ALL_CODES)('maps %s to a 4xx or 5xx status with a title', (code) => {

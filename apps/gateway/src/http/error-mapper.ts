@@ -1,10 +1,10 @@
-import { CommonErrorCode, type ServiceErrorPayload } from '@contracts/common';
+import { AuthErrorCode, CommonErrorCode, type ServiceErrorPayload } from '@contracts/common';
 import { OrgErrorCode } from '@contracts/org-structure';
 import { ServiceReplyError, ServiceTimeoutError, ServiceUnavailableError } from '@platform/nats';
 import { HttpProblem } from './problem';
 
 /** Every error code any service can answer with. Adding a service adds its codes here. */
-export type ServiceErrorCode = CommonErrorCode | OrgErrorCode;
+export type ServiceErrorCode = CommonErrorCode | AuthErrorCode | OrgErrorCode;
 
 /**
  * The one mapping from service error codes to HTTP (ARCHITECTURE decision 6). Exhaustive: a new code that is not
@@ -20,6 +20,22 @@ export function httpStatusFor(code: ServiceErrorCode): { status: number; title: 
       return { status: 503, title: 'A dependency of the service is unavailable' };
     case CommonErrorCode.Internal:
       return { status: 500, title: 'Internal error' };
+    case AuthErrorCode.Unauthenticated:
+      return { status: 401, title: 'Authentication required' };
+    case AuthErrorCode.InvalidCredentials:
+      return { status: 401, title: 'Wrong username or password' };
+    case AuthErrorCode.SecondFactorRequired:
+      return { status: 401, title: 'A second factor is required' };
+    case AuthErrorCode.SecondFactorEnrolmentRequired:
+      return { status: 403, title: 'Enrol a second factor first' };
+    case AuthErrorCode.Forbidden:
+      return { status: 403, title: 'Not allowed' };
+    case AuthErrorCode.Throttled:
+      return { status: 429, title: 'Too many attempts' };
+    case AuthErrorCode.WeakPassword:
+      return { status: 400, title: 'The password breaks the password rules' };
+    case AuthErrorCode.Conflict:
+      return { status: 409, title: 'Conflict' };
     case OrgErrorCode.UnitNotFound:
       return { status: 404, title: 'Unit not found' };
     case OrgErrorCode.RecordNotFound:
@@ -53,7 +69,7 @@ function assertNever(code: never): never {
   throw new Error(`unmapped error code ${String(code)}`);
 }
 
-const KNOWN_CODES = new Set<string>([...Object.values(CommonErrorCode), ...Object.values(OrgErrorCode)]);
+const KNOWN_CODES = new Set<string>([...Object.values(CommonErrorCode), ...Object.values(AuthErrorCode), ...Object.values(OrgErrorCode)]);
 
 export function problemFromServiceError(payload: ServiceErrorPayload): HttpProblem {
   if (!KNOWN_CODES.has(payload.code)) {
@@ -61,10 +77,12 @@ export function problemFromServiceError(payload: ServiceErrorPayload): HttpProbl
   }
   const { status, title } = httpStatusFor(payload.code as ServiceErrorCode);
   const detail = status >= 500 && status !== 503 ? undefined : payload.message;
+  const retryAfter = payload.details?.retryAfterSeconds;
   return new HttpProblem(status, payload.code, title, detail, {
     rule: payload.rule,
     errors: payload.errors,
     details: status >= 500 ? undefined : payload.details,
+    retryAfterSeconds: typeof retryAfter === 'number' ? retryAfter : undefined,
   });
 }
 

@@ -1,8 +1,8 @@
-import { CommonErrorCode } from '@contracts/common';
+import { CommonErrorCode, DomainError } from '@contracts/common';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Logger } from '@platform/logging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { problemFromRpcFailure } from './error-mapper';
+import { problemFromRpcFailure, problemFromServiceError } from './error-mapper';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './problem';
 
 const STATUS_CODES: Record<number, { code: string; title: string }> = {
@@ -18,6 +18,7 @@ const STATUS_CODES: Record<number, { code: string; title: string }> = {
 /** Turns anything thrown while handling a request into an RFC 9457 problem; never leaks internals. */
 export function toProblem(exception: unknown, logger: Logger): HttpProblem {
   if (exception instanceof HttpProblem) return exception;
+  if (exception instanceof DomainError) return problemFromServiceError(exception.toPayload());
   const fromRpc = problemFromRpcFailure(exception);
   if (fromRpc) return fromRpc;
   const status =

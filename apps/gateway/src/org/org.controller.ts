@@ -25,7 +25,9 @@ import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CommonErrorCode } from '@contracts/common';
 import { HttpProblem } from '../http/problem';
 import { ApiProblems, ApiUnitIdParam, ApiZodBody, ApiZodQuery } from '../http/openapi';
-import { RequestId } from '../http/request-id';
+import { Call, type CallContext } from '../http/call-context';
+import { RequiresPermission } from '@platform/auth';
+import { Permission } from '@contracts/common';
 import { validate } from '../http/validation';
 import { ServiceClient } from '../messaging/service-client';
 
@@ -41,16 +43,18 @@ export class OrgController {
   @ApiOperation({ summary: 'Create a unit (a one-operation restructuring)' })
   @ApiZodBody(createUnitRequest)
   @ApiProblems(409, 422)
-  createUnit(@Body() body: unknown, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.unitCreate, validate(createUnitRequest, body, 'body'), requestId);
+  @RequiresPermission(Permission.OrgUnitWrite)
+  createUnit(@Body() body: unknown, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.unitCreate, validate(createUnitRequest, body, 'body'), call);
   }
 
   @Get('units')
   @ApiOperation({ summary: 'Find units as of a date (q ignores case and diacritics)' })
   @ApiZodQuery(listUnitsRequest)
   @ApiProblems()
-  listUnits(@Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.unitList, validate(listUnitsRequest, query), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  listUnits(@Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.unitList, validate(listUnitsRequest, query), call);
   }
 
   @Get('units/:id')
@@ -58,8 +62,9 @@ export class OrgController {
   @ApiUnitIdParam()
   @ApiZodQuery(getUnitRequest, ['id'])
   @ApiProblems(404)
-  getUnit(@Param('id') id: string, @Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.unitGet, validate(getUnitRequest, { ...query, id }), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  getUnit(@Param('id') id: string, @Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.unitGet, validate(getUnitRequest, { ...query, id }), call);
   }
 
   @Get('units/:id/subtree')
@@ -67,8 +72,9 @@ export class OrgController {
   @ApiUnitIdParam()
   @ApiZodQuery(subtreeRequest, ['id'])
   @ApiProblems(404)
-  subtree(@Param('id') id: string, @Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.unitSubtree, validate(subtreeRequest, { ...query, id }), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  subtree(@Param('id') id: string, @Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.unitSubtree, validate(subtreeRequest, { ...query, id }), call);
   }
 
   @Get('units/:id/ancestors')
@@ -76,16 +82,18 @@ export class OrgController {
   @ApiUnitIdParam()
   @ApiZodQuery(ancestorsRequest, ['id'])
   @ApiProblems(404)
-  ancestors(@Param('id') id: string, @Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.unitAncestors, validate(ancestorsRequest, { ...query, id }), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  ancestors(@Param('id') id: string, @Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.unitAncestors, validate(ancestorsRequest, { ...query, id }), call);
   }
 
   @Get('units/:id/lineage')
   @ApiOperation({ summary: 'Predecessors and successors through restructurings, transitively (ORG-3)' })
   @ApiUnitIdParam()
   @ApiProblems(404)
-  lineage(@Param('id') id: string, @Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.unitLineage, validate(lineageRequest, { ...query, id }), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  lineage(@Param('id') id: string, @Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.unitLineage, validate(lineageRequest, { ...query, id }), call);
   }
 
   @Get('units/:id/leadership')
@@ -93,16 +101,18 @@ export class OrgController {
   @ApiUnitIdParam()
   @ApiZodQuery(listLeadershipRequest, ['id'])
   @ApiProblems(404)
-  leadership(@Param('id') id: string, @Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.leadershipList, validate(listLeadershipRequest, { ...query, id }), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  leadership(@Param('id') id: string, @Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.leadershipList, validate(listLeadershipRequest, { ...query, id }), call);
   }
 
   @Post('leadership-links')
   @ApiOperation({ summary: 'Record that one unit leads another from a date (ORG-5)' })
   @ApiZodBody(linkLeadershipRequest)
   @ApiProblems(409, 422)
-  link(@Body() body: unknown, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.leadershipLink, validate(linkLeadershipRequest, body, 'body'), requestId);
+  @RequiresPermission(Permission.OrgUnitWrite)
+  link(@Body() body: unknown, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.leadershipLink, validate(linkLeadershipRequest, body, 'body'), call);
   }
 
   @Post('leadership-links/:linkId/end')
@@ -111,8 +121,9 @@ export class OrgController {
   @ApiParam({ name: 'linkId', schema: { type: 'string', format: 'uuid' } })
   @ApiZodBody(endLeadershipRequest.omit({ linkId: true }))
   @ApiProblems(404, 422)
-  endLink(@Param('linkId') linkId: string, @Body() body: unknown, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.leadershipEnd, validate(endLeadershipRequest, { ...asObject(body), linkId }, 'body'), requestId);
+  @RequiresPermission(Permission.OrgUnitWrite)
+  endLink(@Param('linkId') linkId: string, @Body() body: unknown, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.leadershipEnd, validate(endLeadershipRequest, { ...asObject(body), linkId }, 'body'), call);
   }
 
   @Get('units/:id/posts')
@@ -120,8 +131,9 @@ export class OrgController {
   @ApiUnitIdParam()
   @ApiZodQuery(listByUnitRequest, ['unitId'])
   @ApiProblems(404)
-  posts(@Param('id') unitId: string, @Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.postList, validate(listByUnitRequest, { ...query, unitId }), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  posts(@Param('id') unitId: string, @Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.postList, validate(listByUnitRequest, { ...query, unitId }), call);
   }
 
   @Post('units/:id/posts')
@@ -129,8 +141,9 @@ export class OrgController {
   @ApiUnitIdParam()
   @ApiZodBody(createPostRequest.omit({ unitId: true }))
   @ApiProblems(404)
-  createPost(@Param('id') unitId: string, @Body() body: unknown, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.postCreate, validate(createPostRequest, { ...asObject(body), unitId }, 'body'), requestId);
+  @RequiresPermission(Permission.OrgUnitWrite)
+  createPost(@Param('id') unitId: string, @Body() body: unknown, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.postCreate, validate(createPostRequest, { ...asObject(body), unitId }, 'body'), call);
   }
 
   @Get('units/:id/staffing-quotas')
@@ -138,8 +151,9 @@ export class OrgController {
   @ApiUnitIdParam()
   @ApiZodQuery(listQuotasRequest, ['unitId'])
   @ApiProblems(404)
-  quotas(@Param('id') unitId: string, @Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.quotaList, validate(listQuotasRequest, { ...query, unitId }), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  quotas(@Param('id') unitId: string, @Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.quotaList, validate(listQuotasRequest, { ...query, unitId }), call);
   }
 
   @Put('units/:id/staffing-quotas/:year')
@@ -148,16 +162,18 @@ export class OrgController {
   @ApiParam({ name: 'year', schema: { type: 'integer', minimum: 1945, maximum: 2200 } })
   @ApiZodBody(setQuotasRequest.omit({ unitId: true, year: true }))
   @ApiProblems(404)
-  setQuotas(@Param('id') unitId: string, @Param('year') year: string, @Body() body: unknown, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.quotaSet, validate(setQuotasRequest, { ...asObject(body), unitId, year }, 'body'), requestId);
+  @RequiresPermission(Permission.OrgUnitWrite)
+  setQuotas(@Param('id') unitId: string, @Param('year') year: string, @Body() body: unknown, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.quotaSet, validate(setQuotasRequest, { ...asObject(body), unitId, year }, 'body'), call);
   }
 
   @Get('units/:id/reduction-targets')
   @ApiOperation({ summary: 'Staff-reduction targets with progress against recorded headcount (ORG-6)' })
   @ApiUnitIdParam()
   @ApiProblems(404)
-  reductionTargets(@Param('id') unitId: string, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.reductionTargetList, validate(listByUnitRequest.pick({ unitId: true }), { unitId }, 'path'), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  reductionTargets(@Param('id') unitId: string, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.reductionTargetList, validate(listByUnitRequest.pick({ unitId: true }), { unitId }, 'path'), call);
   }
 
   @Post('units/:id/reduction-targets')
@@ -165,11 +181,12 @@ export class OrgController {
   @ApiUnitIdParam()
   @ApiZodBody(createReductionTargetRequest)
   @ApiProblems(404)
-  createReductionTarget(@Param('id') unitId: string, @Body() body: unknown, @RequestId() requestId: string) {
+  @RequiresPermission(Permission.OrgUnitWrite)
+  createReductionTarget(@Param('id') unitId: string, @Body() body: unknown, @Call() call: CallContext) {
     return this.service.send(
       OrgSubject.reductionTargetCreate,
       validate(createReductionTargetRequest, { ...asObject(body), unitId }, 'body'),
-      requestId,
+      call,
     );
   }
 
@@ -178,8 +195,9 @@ export class OrgController {
   @ApiUnitIdParam()
   @ApiZodQuery(listByUnitRequest, ['unitId'])
   @ApiProblems(404)
-  terms(@Param('id') unitId: string, @Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.termList, validate(listByUnitRequest, { ...query, unitId }), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  terms(@Param('id') unitId: string, @Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.termList, validate(listByUnitRequest, { ...query, unitId }), call);
   }
 
   @Post('units/:id/terms')
@@ -187,32 +205,36 @@ export class OrgController {
   @ApiUnitIdParam()
   @ApiZodBody(createTermRequest)
   @ApiProblems(409, 422)
-  createTerm(@Param('id') unitId: string, @Body() body: unknown, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.termCreate, validate(createTermRequest, { ...asObject(body), unitId }, 'body'), requestId);
+  @RequiresPermission(Permission.OrgUnitWrite)
+  createTerm(@Param('id') unitId: string, @Body() body: unknown, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.termCreate, validate(createTermRequest, { ...asObject(body), unitId }, 'body'), call);
   }
 
   @Post('restructurings')
   @ApiOperation({ summary: 'Apply a dated set of restructuring operations citing a decision; all or nothing (ORG-3, ORG-4)' })
   @ApiZodBody(applyRestructuringRequest)
   @ApiProblems(409, 422)
-  restructure(@Body() body: unknown, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.restructuringApply, validate(applyRestructuringRequest, body, 'body'), requestId);
+  @RequiresPermission(Permission.OrgUnitRestructure)
+  restructure(@Body() body: unknown, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.restructuringApply, validate(applyRestructuringRequest, body, 'body'), call);
   }
 
   @Get('restructurings')
   @ApiOperation({ summary: 'Restructurings, by unit and effective-date range' })
   @ApiZodQuery(listRestructuringsRequest)
   @ApiProblems()
-  restructurings(@Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.restructuringList, validate(listRestructuringsRequest, query), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  restructurings(@Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.restructuringList, validate(listRestructuringsRequest, query), call);
   }
 
   @Get('statistics')
   @ApiOperation({ summary: 'Counts by level, kind and block under a unit at a date, and the change to another date (ORG-8)' })
   @ApiZodQuery(statisticsRequest)
   @ApiProblems(404)
-  statistics(@Query() query: Query, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.statistics, validate(statisticsRequest, query), requestId);
+  @RequiresPermission(Permission.OrgUnitRead)
+  statistics(@Query() query: Query, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.statistics, validate(statisticsRequest, query), call);
   }
 
   @Post('imports')
@@ -221,8 +243,9 @@ export class OrgController {
   })
   @ApiZodBody(importUnitsRequest)
   @ApiProblems(413, 422)
-  import(@Body() body: unknown, @RequestId() requestId: string) {
-    return this.service.send(OrgSubject.importUnits, validate(importUnitsRequest, body, 'body'), requestId);
+  @RequiresPermission(Permission.OrgUnitRestructure)
+  import(@Body() body: unknown, @Call() call: CallContext) {
+    return this.service.send(OrgSubject.importUnits, validate(importUnitsRequest, body, 'body'), call);
   }
 }
 

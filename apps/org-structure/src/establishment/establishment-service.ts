@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OrgErrors } from '../domain/errors';
 import { writeWithEvents, type AfterCommit } from '../infrastructure/transactions';
+import { Scope } from '../domain/scope';
 
 const PARTY_COMMITTEE_KINDS = ['party_committee', 'party_organisation', 'grassroots_party_organisation'];
 
@@ -36,13 +37,13 @@ export class EstablishmentService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  linkLeadership(request: LinkLeadershipRequest): Promise<LeadershipLinkView> {
+  linkLeadership(request: LinkLeadershipRequest, scope = Scope.everywhere()): Promise<LeadershipLinkView> {
     return writeWithEvents(this.db, this.relay, async (manager) => {
       if (request.leaderId === request.ledId) {
         throw OrgErrors.invalidOperation('A unit cannot lead itself', 'ledId');
       }
-      await assertAlive(manager, request.leaderId, request.validFrom, 'leaderId');
-      await assertAlive(manager, request.ledId, request.validFrom, 'ledId');
+      await assertAlive(manager, request.leaderId, request.validFrom, 'leaderId', false, scope);
+      await assertAlive(manager, request.ledId, request.validFrom, 'ledId', false, scope);
       const id = randomUUID();
       await manager.query(
         'INSERT INTO leadership_link (id, leader_id, led_id, valid_from, decision_ref) VALUES ($1, $2, $3, $4, $5)',
@@ -60,14 +61,16 @@ export class EstablishmentService {
     });
   }
 
-  endLeadership(request: EndLeadershipRequest): Promise<LeadershipLinkView> {
+  endLeadership(request: EndLeadershipRequest, scope = Scope.everywhere()): Promise<LeadershipLinkView> {
     return writeWithEvents(this.db, this.relay, async (manager) => {
       const [link] = await manager.query(
         `SELECT id, leader_id, led_id, valid_from::text AS valid_from, valid_to::text AS valid_to, decision_ref
            FROM leadership_link WHERE id = $1 FOR UPDATE`,
         [request.linkId],
       );
-      if (!link) throw OrgErrors.recordNotFound('Leadership link', request.linkId);
+      if (!link || !(await scope.contains(manager, link.leader_id)) || !(await scope.contains(manager, link.led_id))) {
+        throw OrgErrors.recordNotFound('Leadership link', request.linkId);
+      }
       if (link.valid_to !== null) {
         throw OrgErrors.invalidOperation(`The link already ended on ${link.valid_to}`, 'validTo');
       }
@@ -81,8 +84,8 @@ export class EstablishmentService {
   }
 
   /** ORG-5: the units a unit leads, or the units leading it, as of a date. */
-  async leadership({ id, direction, asOf = todayIso() }: ListLeadershipRequest): Promise<{ items: LeadershipLinkView[] }> {
-    await assertAlive(this.db.manager, id, asOf, 'id', true);
+  async leadership({ id, direction, asOf = todayIso() }: ListLeadershipRequest, scope = Scope.everywhere()): Promise<{ items: LeadershipLinkView[] }> {
+    await assertAlive(this.db.manager, id, asOf, 'id', true, scope);
     const [self, other] = direction === 'leads' ? ['leader_id', 'led_id'] : ['led_id', 'leader_id'];
     const rows = await this.db.query(
       `SELECT l.id, l.leader_id, l.led_id, l.valid_from::text AS valid_from, l.valid_to::text AS valid_to, l.decision_ref,
@@ -102,9 +105,9 @@ export class EstablishmentService {
     };
   }
 
-  createPost(request: CreatePostRequest): Promise<PostView> {
+  createPost(request: CreatePostRequest, scope = Scope.everywhere()): Promise<PostView> {
     return writeWithEvents(this.db, this.relay, async (manager) => {
-      await assertAlive(manager, request.unitId, request.validFrom, 'unitId', true);
+      await assertAlive(manager, request.unitId, request.validFrom, 'unitId', true, scope);
       const id = randomUUID();
       await manager.query('INSERT INTO unit_post (id, unit_id, title, seats, valid_from) VALUES ($1, $2, $3, $4, $5)', [
         id,
@@ -118,8 +121,8 @@ export class EstablishmentService {
     });
   }
 
-  async posts({ unitId, asOf = todayIso() }: ListByUnitRequest): Promise<{ items: PostView[] }> {
-    await assertAlive(this.db.manager, unitId, asOf, 'unitId', true);
+  async posts({ unitId, asOf = todayIso() }: ListByUnitRequest, scope = Scope.everywhere()): Promise<{ items: PostView[] }> {
+    await assertAlive(this.db.manager, unitId, asOf, 'unitId', true, scope);
     const rows = await this.db.query(
       `SELECT id, unit_id, title, seats, valid_from::text AS valid_from, valid_to::text AS valid_to FROM unit_post
         WHERE unit_id = $1 AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to > $2::date) ORDER BY title`,
@@ -138,9 +141,9 @@ export class EstablishmentService {
   }
 
   /** ORG-6: approved quotas (and actual headcount) per year and category; setting a year again replaces it. */
-  setQuotas(request: SetQuotasRequest): Promise<{ items: QuotaView[] }> {
+  setQuotas(request: SetQuotasRequest, scope = Scope.everywhere()): Promise<{ items: QuotaView[] }> {
     return writeWithEvents(this.db, this.relay, async (manager) => {
-      await assertExists(manager, request.unitId);
+      await assertExists(manager, request.unitId, scope);
       const categories = request.quotas.map((q) => q.category);
       if (new Set(categories).size !== categories.length) {
         throw new DomainError('VALIDATION_FAILED', 'A category appears twice', {
@@ -165,8 +168,8 @@ export class EstablishmentService {
     });
   }
 
-  async quotas({ unitId, year }: ListQuotasRequest): Promise<{ items: QuotaView[] }> {
-    await assertExists(this.db.manager, unitId);
+  async quotas({ unitId, year }: ListQuotasRequest, scope = Scope.everywhere()): Promise<{ items: QuotaView[] }> {
+    await assertExists(this.db.manager, unitId, scope);
     const rows = await this.db.query(
       `SELECT unit_id, year, category, approved, actual FROM staffing_quota
         WHERE unit_id = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, category`,
@@ -183,9 +186,9 @@ export class EstablishmentService {
     };
   }
 
-  createReductionTarget(request: CreateReductionTargetRequest): Promise<ReductionTargetView> {
+  createReductionTarget(request: CreateReductionTargetRequest, scope = Scope.everywhere()): Promise<ReductionTargetView> {
     return writeWithEvents(this.db, this.relay, async (manager) => {
-      await assertExists(manager, request.unitId);
+      await assertExists(manager, request.unitId, scope);
       const id = randomUUID();
       await manager.query(
         `INSERT INTO reduction_target (id, unit_id, category, from_year, to_year, percent, decision_ref)
@@ -197,8 +200,8 @@ export class EstablishmentService {
     });
   }
 
-  async reductionTargets({ unitId }: { unitId: string }): Promise<{ items: ReductionTargetView[] }> {
-    await assertExists(this.db.manager, unitId);
+  async reductionTargets({ unitId }: { unitId: string }, scope = Scope.everywhere()): Promise<{ items: ReductionTargetView[] }> {
+    await assertExists(this.db.manager, unitId, scope);
     return { items: await this.targetViews(this.db.manager, unitId) };
   }
 
@@ -249,13 +252,13 @@ export class EstablishmentService {
   }
 
   /** ORG-7: terms of a party committee; they never overlap. */
-  createTerm(request: CreateTermRequest): Promise<TermView> {
+  createTerm(request: CreateTermRequest, scope = Scope.everywhere()): Promise<TermView> {
     return writeWithEvents(this.db, this.relay, async (manager) => {
       const [unit] = await manager.query(
         `SELECT kind FROM unit_version WHERE unit_id = $1 ORDER BY valid_from DESC LIMIT 1`,
         [request.unitId],
       );
-      if (!unit) throw OrgErrors.referencedUnitNotFound(`Unit ${request.unitId}`, request.startDate, 'unitId');
+      if (!unit || !(await scope.contains(manager, request.unitId))) throw OrgErrors.unitNotFound(request.unitId);
       if (!PARTY_COMMITTEE_KINDS.includes(unit.kind)) {
         throw new DomainError(OrgErrorCode.TermConflict, `Only party committees have terms; this unit is a ${unit.kind}`, {
           rule: 'ORG-7',
@@ -271,8 +274,8 @@ export class EstablishmentService {
     });
   }
 
-  async terms({ unitId, asOf }: { unitId: string; asOf?: string }): Promise<{ items: TermView[] }> {
-    await assertExists(this.db.manager, unitId);
+  async terms({ unitId, asOf }: { unitId: string; asOf?: string }, scope = Scope.everywhere()): Promise<{ items: TermView[] }> {
+    await assertExists(this.db.manager, unitId, scope);
     const rows = await this.db.query(
       `SELECT id, unit_id, name, start_date::text AS start_date, end_date::text AS end_date FROM committee_term
         WHERE unit_id = $1 AND ($2::date IS NULL OR (start_date <= $2::date AND end_date > $2::date))
@@ -320,14 +323,21 @@ function linkView(row: Record<string, string | null>): LeadershipLinkView {
 }
 
 /** The unit must be alive on the date; `inPath` says whether it was named in the URL (404) or the body (422). */
-async function assertAlive(manager: EntityManager, unitId: string, date: string, field: string, inPath = false): Promise<void> {
+async function assertAlive(
+  manager: EntityManager,
+  unitId: string,
+  date: string,
+  field: string,
+  inPath = false,
+  scope = Scope.everywhere(),
+): Promise<void> {
   const rows = await manager.query('SELECT 1 FROM unit_version WHERE unit_id = $1 AND validity @> $2::date', [unitId, date]);
-  if (rows.length === 0) {
+  if (rows.length === 0 || !(await scope.contains(manager, unitId))) {
     throw inPath ? OrgErrors.unitNotFound(unitId, date) : OrgErrors.referencedUnitNotFound(`Unit ${unitId}`, date, field);
   }
 }
 
-async function assertExists(manager: EntityManager, unitId: string): Promise<void> {
+async function assertExists(manager: EntityManager, unitId: string, scope = Scope.everywhere()): Promise<void> {
   const rows = await manager.query('SELECT 1 FROM unit WHERE id = $1', [unitId]);
-  if (rows.length === 0) throw OrgErrors.unitNotFound(unitId);
+  if (rows.length === 0 || !(await scope.contains(manager, unitId))) throw OrgErrors.unitNotFound(unitId);
 }

@@ -13,64 +13,86 @@ import {
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { parsePayload } from '@platform/nats';
+import { Caller, RequiresPermission } from '@platform/auth';
+import { Permission, type CallerIdentity } from '@contracts/common';
+import { Scope } from '../domain/scope';
+import { DataSource } from 'typeorm';
 import { EstablishmentService } from './establishment-service';
 
 @Controller()
 export class EstablishmentController {
-  constructor(private readonly establishment: EstablishmentService) {}
+  constructor(
+    private readonly establishment: EstablishmentService,
+    private readonly db: DataSource,
+  ) {}
+
+  private scope(caller: CallerIdentity, permission: Permission): Promise<Scope> {
+    return Scope.of(this.db.manager, caller, permission);
+  }
 
   @MessagePattern(OrgSubject.leadershipLink)
-  link(@Payload() data: unknown) {
-    return this.establishment.linkLeadership(parsePayload(linkLeadershipRequest, data));
+  @RequiresPermission(Permission.OrgUnitWrite)
+  async link(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.linkLeadership(parsePayload(linkLeadershipRequest, data), await this.scope(caller, Permission.OrgUnitWrite));
   }
 
   @MessagePattern(OrgSubject.leadershipEnd)
-  end(@Payload() data: unknown) {
-    return this.establishment.endLeadership(parsePayload(endLeadershipRequest, data));
+  @RequiresPermission(Permission.OrgUnitWrite)
+  async end(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.endLeadership(parsePayload(endLeadershipRequest, data), await this.scope(caller, Permission.OrgUnitWrite));
   }
 
   @MessagePattern(OrgSubject.leadershipList)
-  leadership(@Payload() data: unknown) {
-    return this.establishment.leadership(parsePayload(listLeadershipRequest, data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async leadership(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.leadership(parsePayload(listLeadershipRequest, data), await this.scope(caller, Permission.OrgUnitRead));
   }
 
   @MessagePattern(OrgSubject.postCreate)
-  createPost(@Payload() data: unknown) {
-    return this.establishment.createPost(parsePayload(createPostRequest, data));
+  @RequiresPermission(Permission.OrgUnitWrite)
+  async createPost(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.createPost(parsePayload(createPostRequest, data), await this.scope(caller, Permission.OrgUnitWrite));
   }
 
   @MessagePattern(OrgSubject.postList)
-  posts(@Payload() data: unknown) {
-    return this.establishment.posts(parsePayload(listByUnitRequest, data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async posts(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.posts(parsePayload(listByUnitRequest, data), await this.scope(caller, Permission.OrgUnitRead));
   }
 
   @MessagePattern(OrgSubject.quotaSet)
-  setQuotas(@Payload() data: unknown) {
-    return this.establishment.setQuotas(parsePayload(setQuotasRequest, data));
+  @RequiresPermission(Permission.OrgUnitWrite)
+  async setQuotas(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.setQuotas(parsePayload(setQuotasRequest, data), await this.scope(caller, Permission.OrgUnitWrite));
   }
 
   @MessagePattern(OrgSubject.quotaList)
-  quotas(@Payload() data: unknown) {
-    return this.establishment.quotas(parsePayload(listQuotasRequest, data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async quotas(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.quotas(parsePayload(listQuotasRequest, data), await this.scope(caller, Permission.OrgUnitRead));
   }
 
   @MessagePattern(OrgSubject.reductionTargetCreate)
-  createReductionTarget(@Payload() data: unknown) {
-    return this.establishment.createReductionTarget(parsePayload(createReductionTargetRequest, data));
+  @RequiresPermission(Permission.OrgUnitWrite)
+  async createReductionTarget(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.createReductionTarget(parsePayload(createReductionTargetRequest, data), await this.scope(caller, Permission.OrgUnitWrite));
   }
 
   @MessagePattern(OrgSubject.reductionTargetList)
-  reductionTargets(@Payload() data: unknown) {
-    return this.establishment.reductionTargets(parsePayload(listByUnitRequest.pick({ unitId: true }), data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async reductionTargets(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.reductionTargets(parsePayload(listByUnitRequest.pick({ unitId: true }), data), await this.scope(caller, Permission.OrgUnitRead));
   }
 
   @MessagePattern(OrgSubject.termCreate)
-  createTerm(@Payload() data: unknown) {
-    return this.establishment.createTerm(parsePayload(createTermRequest, data));
+  @RequiresPermission(Permission.OrgUnitWrite)
+  async createTerm(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.createTerm(parsePayload(createTermRequest, data), await this.scope(caller, Permission.OrgUnitWrite));
   }
 
   @MessagePattern(OrgSubject.termList)
-  terms(@Payload() data: unknown) {
-    return this.establishment.terms(parsePayload(listByUnitRequest, data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async terms(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.establishment.terms(parsePayload(listByUnitRequest, data), await this.scope(caller, Permission.OrgUnitRead));
   }
 }

@@ -15,6 +15,7 @@ import { UNIT_VERSION_COLUMNS, type UnitVersionRow } from '../domain/unit-row';
 import { writeWithEvents, type AfterCommit } from '../infrastructure/transactions';
 import { searchText, TreeWriter } from '../restructuring/tree-writer';
 import type { NumberedRow } from './parse-import';
+import { Scope } from '../domain/scope';
 
 const INSERT_BATCH = 2_000;
 const EVENT_BATCH = 500;
@@ -47,11 +48,11 @@ export class ImportUnits {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  run(rows: NumberedRow[], parseErrors: ImportRowError[] = [], decisionRef?: string): Promise<ImportResult> {
+  run(rows: NumberedRow[], parseErrors: ImportRowError[] = [], decisionRef?: string, scope = Scope.everywhere()): Promise<ImportResult> {
     if (parseErrors.length > 0) throw importInvalid(parseErrors);
     return writeWithEvents(this.db, this.relay, async (manager) => {
       await TreeWriter.lock(manager);
-      const { planned, unchanged, errors } = await this.plan(manager, rows);
+      const { planned, unchanged, errors } = await this.plan(manager, rows, scope);
       if (errors.length > 0) throw importInvalid(errors);
       await insertUnits(manager, planned);
       return {
@@ -61,7 +62,7 @@ export class ImportUnits {
     });
   }
 
-  private async plan(manager: EntityManager, rows: NumberedRow[]) {
+  private async plan(manager: EntityManager, rows: NumberedRow[], scope: Scope) {
     const codes = [...new Set(rows.flatMap(({ row }) => [row.code, ...(row.parentCode ? [row.parentCode] : [])]))];
     // Every state of every code the file names, so a row is matched against the unit as it stood on its date:
     // importing the same file again after a restructuring still changes nothing.
@@ -97,6 +98,10 @@ export class ImportUnits {
       }
       let parentId: string | null = null;
       let parentPath: string | null = null;
+      if (!row.parentCode && !scope.isEverywhere) {
+        fail(line, 'parentCode', 'only a system-wide role may import units at the top of the tree');
+        continue;
+      }
       if (row.parentCode) {
         const inFile = fromFile.get(row.parentCode);
         const inDb = stateAt(row.parentCode, row.validFrom);
@@ -105,7 +110,8 @@ export class ImportUnits {
           : inDb
             ? { id: inDb.unit_id, path: inDb.path, level: inDb.level, validFrom: inDb.valid_from }
             : null;
-        if (!parent) {
+        // A parent outside the caller's scope is reported like a missing one, so its existence does not leak.
+        if (!parent || (!inFile && !(await scope.contains(manager, parent.id)))) {
           fail(line, 'parentCode', `no unit with code ${row.parentCode} exists or comes earlier in the file`);
           continue;
         }

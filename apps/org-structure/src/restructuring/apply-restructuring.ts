@@ -17,12 +17,17 @@ import { childPath, isWithin, pathToIds } from '../domain/unit-path';
 import type { UnitVersionRow } from '../domain/unit-row';
 import type { OutboxEvent } from '@platform/persistence';
 import { TreeWriter } from './tree-writer';
+import { Scope } from '../domain/scope';
+import { AuthErrorCode, DomainError } from '@contracts/common';
 
 interface OperationOutcome {
   type: OperationType;
   unitIds: string[];
   event: UnitRestructuredEvent;
 }
+
+/** A restructuring as applied: a single created unit may cite no decision. */
+export type RestructuringInput = Omit<ApplyRestructuringRequest, 'decisionRef'> & { decisionRef?: string };
 
 const EVENT_SUBJECT: Record<OperationType, UnitRestructuredEvent['type']> = {
   create: OrgEventSubject.unitCreated,
@@ -45,7 +50,8 @@ export class RestructuringApplier {
 
   constructor(
     private readonly manager: EntityManager,
-    private readonly request: ApplyRestructuringRequest,
+    private readonly request: RestructuringInput,
+    private readonly scope: Scope = Scope.everywhere(),
     readonly restructuringId: string = randomUUID(),
     private readonly now: () => Date = () => new Date(),
   ) {
@@ -109,6 +115,9 @@ export class RestructuringApplier {
   private async create(operation: Extract<RestructuringOperation, { type: 'create' }>, at: string): Promise<OperationOutcome> {
     if (operation.ref && this.refs.has(operation.ref)) {
       throw OrgErrors.invalidOperation(`The reference "${operation.ref}" is used by two new units`, `${at}.ref`);
+    }
+    if (!operation.parent && !this.scope.isEverywhere) {
+      throw new DomainError(AuthErrorCode.Forbidden, 'Creating a unit at the top of the tree needs a system-wide role');
     }
     const parent = operation.parent ? await this.resolve(operation.parent, `${at}.parent`) : null;
     if (parent && !isLevelAllowedUnder(operation.unit.level, parent.level)) {
@@ -247,6 +256,7 @@ export class RestructuringApplier {
     } else {
       found = await this.writer.findAliveByCode(ref.code);
     }
+    if (found && !(await this.scope.contains(this.manager, found.unit_id))) found = null;
     if (!found) {
       const what = 'id' in ref ? `Unit ${ref.id}` : 'code' in ref ? `A unit with code ${ref.code}` : `Unit ${ref.ref}`;
       throw OrgErrors.referencedUnitNotFound(what, date, field);

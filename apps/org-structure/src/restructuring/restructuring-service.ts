@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { writeWithEvents, type AfterCommit } from '../infrastructure/transactions';
 import type { UnitQueries } from '../units/unit-queries';
 import { RestructuringApplier } from './apply-restructuring';
+import { Scope } from '../domain/scope';
 
 export class RestructuringService {
   constructor(
@@ -19,30 +20,33 @@ export class RestructuringService {
     private readonly units: UnitQueries,
   ) {}
 
-  apply(request: ApplyRestructuringRequest): Promise<RestructuringView> {
+  apply(request: ApplyRestructuringRequest, scope = Scope.everywhere()): Promise<RestructuringView> {
     return writeWithEvents(this.db, this.relay, async (manager) => {
-      const { view, events } = await new RestructuringApplier(manager, request).apply();
+      const { view, events } = await new RestructuringApplier(manager, request, scope).apply();
       return { result: view, events };
     });
   }
 
   /** A single unit is created as a one-operation restructuring, so it has lineage and an event like any other. */
-  async createUnit(request: CreateUnitRequest): Promise<UnitView> {
+  async createUnit(request: CreateUnitRequest, scope = Scope.everywhere()): Promise<UnitView> {
     const { validFrom, parentId, decisionRef, ...unit } = request;
     const id = await writeWithEvents(this.db, this.relay, async (manager) => {
       const { events, createdIds } = await new RestructuringApplier(manager, {
-        decisionRef: decisionRef as string,
+        decisionRef,
         effectiveDate: validFrom,
         operations: [{ type: 'create', unit, parent: parentId ? { id: parentId } : null }],
-      }).apply();
+      }, scope).apply();
       return { result: createdIds[0], events };
     });
     return this.units.get({ id, asOf: validFrom > todayIso() ? validFrom : undefined });
   }
 
-  async list(request: ListRestructuringsRequest): Promise<{ items: RestructuringView[]; nextCursor: string | null }> {
+  async list(request: ListRestructuringsRequest, scope = Scope.everywhere()): Promise<{ items: RestructuringView[]; nextCursor: string | null }> {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (!scope.isEverywhere) {
+      where.push(`EXISTS (SELECT 1 FROM restructuring_unit su WHERE su.restructuring_id = r.id AND ${scope.sql('su.unit_id', params)})`);
+    }
     if (request.unitId) {
       params.push(request.unitId);
       where.push(`r.id IN (SELECT restructuring_id FROM restructuring_unit WHERE unit_id = $${params.length})`);

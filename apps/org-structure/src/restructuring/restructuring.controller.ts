@@ -2,19 +2,32 @@ import { applyRestructuringRequest, listRestructuringsRequest, OrgSubject } from
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { parsePayload } from '@platform/nats';
+import { Caller, RequiresPermission } from '@platform/auth';
+import { Permission, type CallerIdentity } from '@contracts/common';
+import { Scope } from '../domain/scope';
+import { DataSource } from 'typeorm';
 import { RestructuringService } from './restructuring-service';
 
 @Controller()
 export class RestructuringController {
-  constructor(private readonly restructurings: RestructuringService) {}
+  constructor(
+    private readonly restructurings: RestructuringService,
+    private readonly db: DataSource,
+  ) {}
+
+  private scope(caller: CallerIdentity, permission: Permission): Promise<Scope> {
+    return Scope.of(this.db.manager, caller, permission);
+  }
 
   @MessagePattern(OrgSubject.restructuringApply)
-  apply(@Payload() data: unknown) {
-    return this.restructurings.apply(parsePayload(applyRestructuringRequest, data));
+  @RequiresPermission(Permission.OrgUnitRestructure)
+  async apply(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.restructurings.apply(parsePayload(applyRestructuringRequest, data), await this.scope(caller, Permission.OrgUnitRestructure));
   }
 
   @MessagePattern(OrgSubject.restructuringList)
-  list(@Payload() data: unknown) {
-    return this.restructurings.list(parsePayload(listRestructuringsRequest, data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async list(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.restructurings.list(parsePayload(listRestructuringsRequest, data), await this.scope(caller, Permission.OrgUnitRead));
   }
 }

@@ -1,6 +1,8 @@
 import { todayIso } from '@contracts/common';
 import type { StatisticsCounts, StatisticsRequest, StatisticsView } from '@contracts/org-structure';
+import { AuthErrorCode, DomainError } from '@contracts/common';
 import type { DataSource } from 'typeorm';
+import { Scope } from '../domain/scope';
 import { OrgErrors } from '../domain/errors';
 import { DESCENDANTS_OF } from '../domain/unit-path';
 
@@ -8,11 +10,14 @@ import { DESCENDANTS_OF } from '../domain/unit-path';
 export class StatisticsQueries {
   constructor(private readonly db: DataSource) {}
 
-  async statistics(request: StatisticsRequest): Promise<StatisticsView> {
+  async statistics(request: StatisticsRequest, scope = Scope.everywhere()): Promise<StatisticsView> {
     const asOf = request.asOf ?? todayIso();
     if (request.rootId) {
       const exists = await this.db.query('SELECT 1 FROM unit WHERE id = $1', [request.rootId]);
       if (exists.length === 0) throw OrgErrors.unitNotFound(request.rootId);
+      await scope.require(this.db.manager, request.rootId);
+    } else if (!scope.isEverywhere) {
+      throw new DomainError(AuthErrorCode.Forbidden, 'Statistics of the whole system need a system-wide role; pass rootId');
     }
     const counts = await this.countAt(request.rootId ?? null, asOf);
     if (!request.compareTo) return { rootId: request.rootId ?? null, asOf, counts };

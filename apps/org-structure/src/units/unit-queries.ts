@@ -13,6 +13,7 @@ import type {
   UnitView,
 } from '@contracts/org-structure';
 import type { DataSource } from 'typeorm';
+import { Scope } from '../domain/scope';
 import { OrgErrors } from '../domain/errors';
 import { escapeLike, foldText } from '../domain/fold-text';
 import { decodeCursor, encodeCursor, LTREE_PATH, UUID } from '../domain/cursor';
@@ -26,8 +27,9 @@ import { toSubtreeNode, toUnitView, UNIT_VERSION_COLUMNS, type UnitVersionRow } 
 export class UnitQueries {
   constructor(private readonly db: DataSource) {}
 
-  async get({ id, asOf = todayIso() }: GetUnitRequest): Promise<UnitView> {
+  async get({ id, asOf = todayIso() }: GetUnitRequest, scope = Scope.everywhere()): Promise<UnitView> {
     const row = await this.stateAt(id, asOf);
+    await scope.require(this.db.manager, id, asOf);
     const [existence] = await this.db.query(
       'SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1',
       [id],
@@ -39,7 +41,7 @@ export class UnitQueries {
     return toUnitView(row, existence, history);
   }
 
-  async list(request: ListUnitsRequest): Promise<UnitPage> {
+  async list(request: ListUnitsRequest, scope = Scope.everywhere()): Promise<UnitPage> {
     const asOf = request.asOf ?? todayIso();
     const where: string[] = ['v.validity @> $1::date'];
     const params: unknown[] = [asOf];
@@ -53,6 +55,7 @@ export class UnitQueries {
     if (request.kind) add('v.kind = ?', request.kind);
     if (request.block) add('v.block = ?', request.block);
     if (request.q) add(`v.search_text LIKE ?`, `%${escapeLike(foldText(request.q))}%`);
+    where.push(scope.sql('v.unit_id', params));
     const after = request.cursor ? decodeCursor<{ code: string; id: string }>(request.cursor, { code: /^[^\u0000]{1,64}$/u, id: UUID }) : null;
     if (after) {
       params.push(after.code, after.id);
@@ -73,9 +76,10 @@ export class UnitQueries {
     };
   }
 
-  async subtree(request: SubtreeRequest): Promise<SubtreePage> {
+  async subtree(request: SubtreeRequest, scope = Scope.everywhere()): Promise<SubtreePage> {
     const asOf = request.asOf ?? todayIso();
     const root = await this.stateAt(request.id, asOf);
+    await scope.require(this.db.manager, request.id, asOf);
     const rootDepth = root.path.split('.').length;
     const params: unknown[] = [root.path, asOf];
     let filter = '';
@@ -105,24 +109,29 @@ export class UnitQueries {
     };
   }
 
-  async ancestors({ id, asOf = todayIso() }: AncestorsRequest): Promise<{ asOf: string; items: SubtreeNode[] }> {
+  async ancestors({ id, asOf = todayIso() }: AncestorsRequest, scope = Scope.everywhere()): Promise<{ asOf: string; items: SubtreeNode[] }> {
     const unit = await this.stateAt(id, asOf);
+    await scope.require(this.db.manager, id, asOf);
+    const params: unknown[] = [unit.path, asOf, id];
+    // Only ancestors inside the caller's scope: a commune clerk sees the commune, not what lies above it.
+    const inScope = scope.sql('v.unit_id', params);
     const rows: UnitVersionRow[] = await this.db.query(
       `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v
-        WHERE v.path @> $1::ltree AND v.validity @> $2::date AND v.unit_id <> $3
+        WHERE v.path @> $1::ltree AND v.validity @> $2::date AND v.unit_id <> $3 AND ${inScope}
         ORDER BY nlevel(v.path)`,
-      [unit.path, asOf, id],
+      params,
     );
     return { asOf, items: rows.map((row) => toSubtreeNode(row, 1)) };
   }
 
   /** ORG-3: predecessors and successors through restructurings, transitively, each with its decision. */
-  async lineage({ id }: LineageRequest): Promise<LineageView> {
+  async lineage({ id }: LineageRequest, scope = Scope.everywhere()): Promise<LineageView> {
     const [unit] = await this.db.query(
       `SELECT DISTINCT ON (unit_id) unit_id, code, name FROM unit_version WHERE unit_id = $1 ORDER BY unit_id, valid_from DESC`,
       [id],
     );
     if (!unit) throw OrgErrors.unitNotFound(id);
+    await scope.require(this.db.manager, id);
     const walk = (direction: 'back' | 'forward') => {
       const [from, to] = direction === 'back' ? ['successor_id', 'predecessor_id'] : ['predecessor_id', 'successor_id'];
       return this.db.query(
@@ -155,10 +164,15 @@ export class UnitQueries {
       distance: Number(row.distance),
     });
     const [back, forward] = await Promise.all([walk('back'), walk('forward')]);
+    const visible = async (edges: LineageEdge[]) => {
+      const kept: LineageEdge[] = [];
+      for (const edge of edges) if (await scope.contains(this.db.manager, edge.unitId)) kept.push(edge);
+      return kept;
+    };
     return {
       unit: { id: unit.unit_id, code: unit.code, name: unit.name },
-      predecessors: back.map(toEdge),
-      successors: forward.map(toEdge),
+      predecessors: await visible(back.map(toEdge)),
+      successors: await visible(forward.map(toEdge)),
     };
   }
 

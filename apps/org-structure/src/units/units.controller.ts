@@ -10,6 +10,10 @@ import {
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { parsePayload } from '@platform/nats';
+import { Caller, RequiresPermission } from '@platform/auth';
+import { Permission, type CallerIdentity } from '@contracts/common';
+import { Scope } from '../domain/scope';
+import { DataSource } from 'typeorm';
 import { RestructuringService } from '../restructuring/restructuring-service';
 import { UnitQueries } from './unit-queries';
 
@@ -18,35 +22,46 @@ export class UnitsController {
   constructor(
     private readonly units: UnitQueries,
     private readonly restructurings: RestructuringService,
+    private readonly db: DataSource,
   ) {}
 
+  private scope(caller: CallerIdentity, permission: Permission): Promise<Scope> {
+    return Scope.of(this.db.manager, caller, permission);
+  }
+
   @MessagePattern(OrgSubject.unitCreate)
-  create(@Payload() data: unknown) {
-    return this.restructurings.createUnit(parsePayload(createUnitRequest, data));
+  @RequiresPermission(Permission.OrgUnitWrite)
+  async create(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.restructurings.createUnit(parsePayload(createUnitRequest, data), await this.scope(caller, Permission.OrgUnitWrite));
   }
 
   @MessagePattern(OrgSubject.unitGet)
-  get(@Payload() data: unknown) {
-    return this.units.get(parsePayload(getUnitRequest, data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async get(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.units.get(parsePayload(getUnitRequest, data), await this.scope(caller, Permission.OrgUnitRead));
   }
 
   @MessagePattern(OrgSubject.unitList)
-  list(@Payload() data: unknown) {
-    return this.units.list(parsePayload(listUnitsRequest, data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async list(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.units.list(parsePayload(listUnitsRequest, data), await this.scope(caller, Permission.OrgUnitRead));
   }
 
   @MessagePattern(OrgSubject.unitSubtree)
-  subtree(@Payload() data: unknown) {
-    return this.units.subtree(parsePayload(subtreeRequest, data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async subtree(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.units.subtree(parsePayload(subtreeRequest, data), await this.scope(caller, Permission.OrgUnitRead));
   }
 
   @MessagePattern(OrgSubject.unitAncestors)
-  ancestors(@Payload() data: unknown) {
-    return this.units.ancestors(parsePayload(ancestorsRequest, data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async ancestors(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.units.ancestors(parsePayload(ancestorsRequest, data), await this.scope(caller, Permission.OrgUnitRead));
   }
 
   @MessagePattern(OrgSubject.unitLineage)
-  lineage(@Payload() data: unknown) {
-    return this.units.lineage(parsePayload(lineageRequest, data));
+  @RequiresPermission(Permission.OrgUnitRead)
+  async lineage(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
+    return this.units.lineage(parsePayload(lineageRequest, data), await this.scope(caller, Permission.OrgUnitRead));
   }
 }

@@ -10,7 +10,7 @@ let db: DataSource;
 
 beforeAll(async () => {
   database = await createTestDatabase('migrations');
-  db = await orgDataSource(loadOrgStructureConfig({ DATABASE_URL: database.url })).initialize();
+  db = await orgDataSource(loadOrgStructureConfig({ DATABASE_URL: database.url, AUTH_PUBLIC_KEY: 'not used by migrations' })).initialize();
 });
 
 afterAll(async () => {

@@ -1,4 +1,6 @@
 import type { INestMicroservice } from '@nestjs/common';
+import { CALLER_HEADER, type CallerIdentity } from '@contracts/common';
+import { CallerTokenSigner, generateSigningKeyPair, importPrivateKey } from '@platform/auth';
 import { createLogger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient, ServiceReplyError } from '@platform/nats';
 import { runMigrations } from '@platform/persistence';
@@ -14,17 +16,34 @@ export interface OrgHarness {
   database: TestDatabase;
   /** Direct access for assertions on what was (not) written. */
   db: DataSource;
-  call<T = unknown>(subject: string, payload: unknown): Promise<T>;
+  /** A request as the gateway sends it, from a system-wide administrator unless another caller is given. */
+  call<T = unknown>(subject: string, payload: unknown, caller?: CallerIdentity | null): Promise<T>;
   startService(): Promise<void>;
   stopService(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export const SYSTEM_ADMINISTRATOR: CallerIdentity = {
+  userId: '00000000-0000-4000-8000-000000000001',
+  username: 'test-administrator',
+  roles: [{ role: 'administrator', unitId: null }],
+  clearance: 'tuyet_mat',
+  clientAddress: null,
+};
+
+/** A caller holding one role over one unit's subtree. */
+export function scopedCaller(role: CallerIdentity['roles'][number]['role'], unitId: string): CallerIdentity {
+  return { userId: '00000000-0000-4000-8000-000000000002', username: `test-${role}`, roles: [{ role, unitId }], clearance: 'none', clientAddress: null };
 }
 
 /** The org-structure service on a private nats-server and a fresh database, called over real NATS. */
 export async function startOrgHarness(): Promise<OrgHarness> {
   const nats = await startNatsServer();
   const database = await createTestDatabase('org');
+  const keys = await generateSigningKeyPair();
+  const signer = new CallerTokenSigner(await importPrivateKey(keys.privateKeyPem));
   const config = loadOrgStructureConfig({
+    AUTH_PUBLIC_KEY: keys.publicKeyPem,
     DATABASE_URL: database.url,
     NATS_URL: nats.url,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -43,7 +62,8 @@ export async function startOrgHarness(): Promise<OrgHarness> {
     nats,
     database,
     db,
-    call: (subject, payload) => rpc.request(subject, payload),
+    call: async (subject, payload, caller = SYSTEM_ADMINISTRATOR) =>
+      rpc.request(subject, payload, caller ? { headers: { [CALLER_HEADER]: await signer.sign(caller, 'test') } } : {}),
     async startService() {
       service = await createOrgStructureService(config, logger);
       await service.listen();

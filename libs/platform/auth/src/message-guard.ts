@@ -3,26 +3,29 @@ import {
   type CanActivate,
   createParamDecorator,
   type ExecutionContext,
+  Inject,
   Injectable,
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NatsContext } from '@nestjs/microservices';
-import type { CallerTokenVerifier } from './caller-token';
+import { CallerTokenVerifier } from './caller-token';
 
-const PERMISSION_KEY = 'platform:permission';
-const PUBLIC_KEY = 'platform:public';
+const ACCESS_KEY = 'platform:access';
 
-/** The permission a message handler (or an HTTP route) needs. Every handler declares one, or is `Unauthenticated()`. */
-export const RequiresPermission = (permission: Permission) => SetMetadata(PERMISSION_KEY, permission);
-/** For health probes only: the handler needs no caller. */
-export const Unauthenticated = () => SetMetadata(PUBLIC_KEY, true);
+/** What a route or message handler needs; every one declares exactly one of these. */
+export type DeclaredAccess = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'permission'; permission: Permission };
 
-export function declaredPermission(reflector: Reflector, handler: Function): Permission | undefined {
-  return reflector.get<Permission>(PERMISSION_KEY, handler);
-}
-export function isUnauthenticated(reflector: Reflector, handler: Function): boolean {
-  return reflector.get<boolean>(PUBLIC_KEY, handler) === true;
+/** The permission a message handler or HTTP route needs. */
+export const RequiresPermission = (permission: Permission) => SetMetadata(ACCESS_KEY, { kind: 'permission', permission });
+/** Any authenticated caller (their own profile, logout). */
+export const Authenticated = () => SetMetadata(ACCESS_KEY, { kind: 'authenticated' });
+/** No caller needed: login, health probes, the API description. */
+export const Unauthenticated = () => SetMetadata(ACCESS_KEY, { kind: 'public' });
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- Nest hands handlers over as plain functions
+export function declaredAccess(reflector: Reflector, handler: Function, controller?: Function): DeclaredAccess | undefined {
+  return reflector.getAllAndOverride<DeclaredAccess>(ACCESS_KEY, controller ? [handler, controller] : [handler]);
 }
 
 const callers = new WeakMap<object, CallerIdentity>();
@@ -34,19 +37,19 @@ const callers = new WeakMap<object, CallerIdentity>();
 @Injectable()
 export class MessageAccessGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
-    private readonly verifier: CallerTokenVerifier,
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(CallerTokenVerifier) private readonly verifier: CallerTokenVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const handler = context.getHandler();
-    if (isUnauthenticated(this.reflector, handler)) return true;
+    const access = declaredAccess(this.reflector, context.getHandler(), context.getClass());
+    if (access?.kind === 'public') return true;
     const nats = context.switchToRpc().getContext<NatsContext>();
     const caller = await this.verifier.verify(nats?.getHeaders?.()?.get(CALLER_HEADER) || undefined);
     if (!caller) throw new DomainError(AuthErrorCode.Unauthenticated, 'The message carries no valid caller');
-    const permission = declaredPermission(this.reflector, handler);
-    if (!permission || !hasPermission(caller, permission)) {
-      throw new DomainError(AuthErrorCode.Forbidden, permission ? `Needs ${permission}` : 'The handler declares no permission');
+    if (!access) throw new DomainError(AuthErrorCode.Forbidden, 'The handler declares no permission');
+    if (access.kind === 'permission' && !hasPermission(caller, access.permission)) {
+      throw new DomainError(AuthErrorCode.Forbidden, `Needs ${access.permission}`);
     }
     callers.set(nats, caller);
     return true;

@@ -6,6 +6,8 @@ import { ServiceReplyError, ServiceTimeoutError, ServiceUnavailableError } from 
 export interface RpcOptions {
   requestId?: string;
   timeoutMs?: number;
+  /** More headers, e.g. the signed caller. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -26,6 +28,7 @@ export class NatsRpcClient {
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     const requestHeaders = natsHeaders();
     if (options.requestId) requestHeaders.set(MessageHeader.requestId, options.requestId);
+    for (const [name, value] of Object.entries(options.headers ?? {})) requestHeaders.set(name, value);
     const body = JSON.stringify({ pattern: subject, data, id: nuid.next() });
 
     let reply;

@@ -1,0 +1,91 @@
+import { AuthErrorCode, DomainError, hasPermission, todayIso, type CallerIdentity } from '@contracts/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { declaredAccess } from '@platform/auth';
+import type { FastifyRequest } from 'fastify';
+import { AUDIT_TRAIL } from '../tokens';
+import type { AuditTrail } from '../audit/audit-trail';
+import { IdentityStore } from './identity-store';
+import { AccessTokens } from './tokens';
+
+export interface AuthenticatedRequest extends FastifyRequest {
+  caller?: CallerIdentity;
+  sessionId?: string | null;
+}
+
+/**
+ * Decided at the gateway (ARCHITECTURE decision 5): who is calling (our access token, or an identity provider's),
+ * and whether one of their roles grants the route's permission somewhere. Where it applies is decided by the
+ * service that owns the object. Fails closed: a route that declares nothing is refused.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(AccessTokens) private readonly tokens: AccessTokens,
+    @Inject(IdentityStore) private readonly store: IdentityStore,
+    @Inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = declaredAccess(this.reflector, context.getHandler(), context.getClass());
+    if (access?.kind === 'public') return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    try {
+      const { caller, sessionId } = await this.authenticate(request);
+      request.caller = caller;
+      request.sessionId = sessionId;
+      if (!access) throw new DomainError(AuthErrorCode.Forbidden, 'This route declares no permission');
+      if (access.kind === 'permission' && !hasPermission(caller, access.permission)) {
+        throw new DomainError(AuthErrorCode.Forbidden, `This needs the permission ${access.permission}`);
+      }
+      return true;
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await this.audit.record({
+          action: `http.${request.method.toLowerCase()}`,
+          outcome: 'denied',
+          actor: {
+            userId: request.caller?.userId ?? null,
+            username: request.caller?.username ?? null,
+            roles: request.caller?.roles.map((r) => r.role) ?? [],
+            clientAddress: request.ip,
+          },
+          object: { type: 'route', id: request.routeOptions?.url ?? request.url, unitScope: null },
+          requestId: String(request.id),
+          details: { reason: error.code },
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async authenticate(request: FastifyRequest): Promise<{ caller: CallerIdentity; sessionId: string | null }> {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/.exec(header) : null;
+    if (!match) throw new DomainError(AuthErrorCode.Unauthenticated, 'Send an access token: Authorization: Bearer <token>');
+    const verified = await this.tokens.verify(match[1]);
+    const user =
+      'local' in verified
+        ? await this.store.userById(verified.local.userId)
+        : await this.store.userByExternal(verified.external.issuer, verified.external.subject, verified.external.username);
+    if (!user || user.status !== 'active') {
+      throw new DomainError(AuthErrorCode.Unauthenticated, 'The account does not exist or is disabled');
+    }
+    if ('local' in verified && verified.local.sessionId) {
+      const [session] = await this.store.db.query(
+        'SELECT 1 FROM refresh_token WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1',
+        [verified.local.sessionId],
+      );
+      if (!session) throw new DomainError(AuthErrorCode.Unauthenticated, 'The session has ended');
+    }
+    const caller: CallerIdentity = {
+      userId: user.id,
+      username: user.username,
+      roles: await this.store.activeRoles(user.id, todayIso()),
+      clearance: user.clearance,
+      clientAddress: request.ip,
+    };
+    return { caller, sessionId: 'local' in verified ? verified.local.sessionId : null };
+  }
+}

@@ -1,0 +1,225 @@
+import {
+  AuthErrorCode,
+  DomainError,
+  roleRequiresSecondFactor,
+  todayIso,
+  type CallerIdentity,
+} from '@contracts/common';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { IdentityStore } from './identity-store';
+import type { LoginThrottle } from './login-throttle';
+import { hashPassword, verifyPassword } from './passwords';
+import { passwordProblems } from './password-policy';
+import type { loginRequest, totpConfirmRequest, totpEnrolRequest } from './schemas';
+import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens';
+import { newTotpSecret, totpUri, verifyTotp } from './totp';
+
+export interface TokenPair {
+  tokenType: 'Bearer';
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+}
+
+export interface RequestMeta {
+  clientAddress: string;
+  requestId: string;
+}
+
+const invalidCredentials = () => new DomainError(AuthErrorCode.InvalidCredentials, 'Wrong username or password');
+const unauthenticated = (message = 'The access token is missing, invalid or expired') =>
+  new DomainError(AuthErrorCode.Unauthenticated, message);
+
+/** Local accounts: login with password (and TOTP where the roles demand it), rotating refresh tokens, logout. */
+export class AuthService {
+  constructor(
+    private readonly store: IdentityStore,
+    private readonly tokens: AccessTokens,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditTrail,
+    private readonly options: { refreshTtlSeconds: number; issuer: string },
+  ) {}
+
+  async login(request: z.infer<typeof loginRequest>, meta: RequestMeta): Promise<TokenPair> {
+    const actor = { userId: null, username: request.username, roles: [], clientAddress: meta.clientAddress };
+    const fail = async (error: DomainError, counts = true, userId: string | null = null) => {
+      if (counts) await this.throttle.record(request.username, meta.clientAddress, false);
+      await this.audit.record({
+        action: 'auth.login',
+        outcome: 'denied',
+        actor: { ...actor, userId },
+        object: { type: 'user', id: userId, unitScope: null },
+        requestId: meta.requestId,
+        details: { reason: error.code },
+      });
+      return error;
+    };
+    try {
+      await this.throttle.check(request.username, meta.clientAddress);
+    } catch (error) {
+      throw await fail(error as DomainError, false);
+    }
+    const user = await this.store.userByUsername(request.username);
+    const passwordOk = await verifyPassword(user?.password_hash ?? null, request.password);
+    if (!user || !passwordOk || user.status !== 'active') throw await fail(invalidCredentials(), true, user?.id ?? null);
+
+    const roles = await this.store.activeRoles(user.id, todayIso());
+    if (roles.some(({ role }) => roleRequiresSecondFactor(role))) {
+      if (!user.totp_enabled || !user.totp_secret) {
+        throw await fail(
+          new DomainError(AuthErrorCode.SecondFactorEnrolmentRequired, 'Your roles need a second factor: enrol an authenticator first'),
+          false,
+          user.id,
+        );
+      }
+      if (!request.totp) {
+        throw await fail(new DomainError(AuthErrorCode.SecondFactorRequired, 'Send the code from your authenticator as `totp`'), false, user.id);
+      }
+      if (!verifyTotp(user.totp_secret, request.totp)) {
+        throw await fail(new DomainError(AuthErrorCode.SecondFactorRequired, 'The authenticator code is wrong'), true, user.id);
+      }
+    }
+    await this.throttle.record(request.username, meta.clientAddress, true);
+    const pair = await this.startSession(user.id);
+    await this.audit.record({
+      action: 'auth.login',
+      outcome: 'success',
+      actor: { userId: user.id, username: user.username, roles: roles.map((r) => r.role), clientAddress: meta.clientAddress },
+      object: { type: 'user', id: user.id, unitScope: null },
+      requestId: meta.requestId,
+    });
+    return pair;
+  }
+
+  /** Rotates the refresh token; a token used twice means it was stolen, so its whole family is revoked. */
+  async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenPair> {
+    const hash = hashRefreshToken(refreshToken);
+    const [row] = await this.store.db.query(
+      `SELECT id, family_id, user_id, used_at, revoked_at, expires_at < now() AS expired FROM refresh_token WHERE token_hash = $1`,
+      [hash],
+    );
+    if (!row) throw unauthenticated('Unknown refresh token');
+    const audit = (outcome: 'success' | 'denied', reason?: string) =>
+      this.audit.record({
+        action: 'auth.refresh',
+        outcome,
+        actor: { userId: row.user_id, username: null, roles: [], clientAddress: meta.clientAddress },
+        object: { type: 'session', id: row.family_id, unitScope: null },
+        requestId: meta.requestId,
+        details: reason ? { reason } : {},
+      });
+    if (row.used_at) {
+      await this.store.db.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [row.family_id]);
+      await audit('denied', 'reuse: session revoked');
+      throw unauthenticated('This refresh token was already used; the session is revoked');
+    }
+    if (row.revoked_at || row.expired) {
+      await audit('denied', row.revoked_at ? 'revoked' : 'expired');
+      throw unauthenticated('The session has ended');
+    }
+    const user = await this.store.userById(row.user_id);
+    if (!user || user.status !== 'active') throw unauthenticated('The account is disabled');
+    const [claimed] = await this.store.db.query(
+      'UPDATE refresh_token SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id',
+      [row.id],
+    );
+    if (claimed.length === 0) {
+      // Lost a race with another use of the same token: treat it as reuse.
+      await this.store.db.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1', [row.family_id]);
+      throw unauthenticated('This refresh token was already used; the session is revoked');
+    }
+    const pair = await this.continueSession(user.id, row.family_id);
+    await audit('success');
+    return pair;
+  }
+
+  async logout(caller: CallerIdentity, sessionId: string | null, meta: RequestMeta): Promise<void> {
+    if (sessionId) {
+      await this.store.db.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND user_id = $2 AND revoked_at IS NULL', [
+        sessionId,
+        caller.userId,
+      ]);
+    }
+    await this.audit.record({
+      action: 'auth.logout',
+      outcome: 'success',
+      actor: actorOf(caller),
+      object: { type: 'session', id: sessionId, unitScope: null },
+      requestId: meta.requestId,
+    });
+  }
+
+  /** Starts TOTP enrolment: a new secret, shown once, active after `confirmTotp`. */
+  async enrolTotp(request: z.infer<typeof totpEnrolRequest>, meta: RequestMeta): Promise<{ secret: string; otpauthUri: string }> {
+    const user = await this.checkPassword(request.username, request.password, meta);
+    if (user.totp_enabled) throw new DomainError(AuthErrorCode.Conflict, 'A second factor is already enrolled; an administrator can reset it');
+    const secret = newTotpSecret();
+    await this.store.db.query('UPDATE app_user SET totp_secret = $2 WHERE id = $1', [user.id, secret]);
+    return { secret, otpauthUri: totpUri(secret, user.username, this.options.issuer) };
+  }
+
+  async confirmTotp(request: z.infer<typeof totpConfirmRequest>, meta: RequestMeta): Promise<{ enabled: true }> {
+    const user = await this.checkPassword(request.username, request.password, meta);
+    if (user.totp_enabled) throw new DomainError(AuthErrorCode.Conflict, 'A second factor is already enrolled');
+    if (!user.totp_secret || !verifyTotp(user.totp_secret, request.code)) {
+      throw new DomainError(AuthErrorCode.SecondFactorRequired, 'The authenticator code is wrong');
+    }
+    await this.store.db.query('UPDATE app_user SET totp_enabled = true WHERE id = $1', [user.id]);
+    await this.audit.record({
+      action: 'auth.totp.enrol',
+      outcome: 'success',
+      actor: { userId: user.id, username: user.username, roles: [], clientAddress: meta.clientAddress },
+      object: { type: 'user', id: user.id, unitScope: null },
+      requestId: meta.requestId,
+    });
+    return { enabled: true };
+  }
+
+  static async passwordHashFor(password: string, username: string): Promise<string> {
+    const problems = passwordProblems(password, username);
+    if (problems.length > 0) {
+      throw new DomainError(AuthErrorCode.WeakPassword, `The password ${problems.join('; ')}`, {
+        errors: problems.map((message) => ({ path: 'password', message })),
+      });
+    }
+    return hashPassword(password);
+  }
+
+  private async checkPassword(username: string, password: string, meta: RequestMeta) {
+    await this.throttle.check(username, meta.clientAddress);
+    const user = await this.store.userByUsername(username);
+    if (!user || !(await verifyPassword(user.password_hash, password)) || user.status !== 'active') {
+      await this.throttle.record(username, meta.clientAddress, false);
+      throw invalidCredentials();
+    }
+    return user;
+  }
+
+  private startSession(userId: string): Promise<TokenPair> {
+    return this.continueSession(userId, randomUUID());
+  }
+
+  private async continueSession(userId: string, familyId: string): Promise<TokenPair> {
+    const refresh = newRefreshToken();
+    await this.store.db.query(
+      `INSERT INTO refresh_token (id, family_id, user_id, token_hash, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
+      [randomUUID(), familyId, userId, refresh.hash, this.options.refreshTtlSeconds],
+    );
+    const access = await this.tokens.issue({ userId, sessionId: familyId });
+    return {
+      tokenType: 'Bearer',
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken: refresh.token,
+      refreshExpiresIn: this.options.refreshTtlSeconds,
+    };
+  }
+}
+
+export function actorOf(caller: CallerIdentity) {
+  return { userId: caller.userId, username: caller.username, roles: caller.roles.map((r) => r.role), clientAddress: caller.clientAddress };
+}

@@ -1,0 +1,18 @@
+import { createDataSource } from '@platform/persistence';
+import type { DataSource } from 'typeorm';
+import type { GatewayConfig } from '../config';
+import { IdentityInitial1763900000000 } from './migrations/1763900000000-identity-initial';
+
+/** Every migration of the identity schema, oldest first. Landed migrations are never edited. */
+export const IDENTITY_MIGRATIONS = [IdentityInitial1763900000000];
+
+export function identityDataSource(config: Pick<GatewayConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS'>): DataSource {
+  return createDataSource({
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    migrations: IDENTITY_MIGRATIONS,
+    poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    applicationName: 'gateway',
+  });
+}

@@ -1,0 +1,74 @@
+import type { Clearance, RoleName, ScopedRole } from '@contracts/common';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_enabled: boolean;
+  clearance: Clearance;
+  status: 'active' | 'disabled';
+  external_issuer: string | null;
+  external_subject: string | null;
+}
+
+export interface AssignmentRecord {
+  id: string;
+  user_id: string;
+  role: RoleName;
+  unit_id: string | null;
+  valid_from: string;
+  valid_to: string | null;
+  reason: string | null;
+}
+
+const USER_COLUMNS = `id, username, display_name, password_hash, totp_secret, totp_enabled, clearance, status,
+  external_issuer, external_subject`;
+const ASSIGNMENT_COLUMNS = `id, user_id, role, unit_id, valid_from::text AS valid_from, valid_to::text AS valid_to, reason`;
+
+/** The gateway's identity records (schema `identity`): users, scoped role assignments, sessions, login attempts. */
+export class IdentityStore {
+  constructor(readonly db: DataSource) {}
+
+  async userById(id: string, manager: EntityManager = this.db.manager): Promise<UserRecord | null> {
+    const [row] = await manager.query(`SELECT ${USER_COLUMNS} FROM app_user WHERE id = $1`, [id]);
+    return row ?? null;
+  }
+
+  async userByUsername(username: string): Promise<UserRecord | null> {
+    const [row] = await this.db.query(`SELECT ${USER_COLUMNS} FROM app_user WHERE lower(username) = lower($1)`, [username]);
+    return row ?? null;
+  }
+
+  async userByExternal(issuer: string, subject: string, username: string | null): Promise<UserRecord | null> {
+    const [bySubject] = await this.db.query(
+      `SELECT ${USER_COLUMNS} FROM app_user WHERE external_issuer = $1 AND external_subject = $2`,
+      [issuer, subject],
+    );
+    if (bySubject) return bySubject;
+    if (!username) return null;
+    // First login through the provider: link the platform user of that name to the provider's subject.
+    const [linked] = await this.db.query(
+      `UPDATE app_user SET external_issuer = $1, external_subject = $2
+        WHERE lower(username) = lower($3) AND external_subject IS NULL RETURNING ${USER_COLUMNS}`,
+      [issuer, subject, username],
+    );
+    return linked?.[0] ?? null;
+  }
+
+  /** Role assignments in force today (ORG-2 dating: from valid_from, until valid_to exclusive). */
+  async activeRoles(userId: string, today: string): Promise<ScopedRole[]> {
+    const rows: AssignmentRecord[] = await this.db.query(
+      `SELECT ${ASSIGNMENT_COLUMNS} FROM role_assignment
+        WHERE user_id = $1 AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to > $2::date)`,
+      [userId, today],
+    );
+    return rows.map((row) => ({ role: row.role, unitId: row.unit_id }));
+  }
+
+  async assignments(userId: string): Promise<AssignmentRecord[]> {
+    return this.db.query(`SELECT ${ASSIGNMENT_COLUMNS} FROM role_assignment WHERE user_id = $1 ORDER BY valid_from, role`, [userId]);
+  }
+}
