@@ -1,4 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Secret, TOTP } from 'otpauth';
+import { generateSigningKeyPair } from '@platform/auth';
 import { join } from 'node:path';
 import { createTestDatabase, freePort, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@platform/testing';
 
@@ -6,6 +10,8 @@ const ROOT = join(__dirname, '..', '..', '..');
 const GATEWAY_MAIN = join(ROOT, 'apps/gateway/dist/main.js');
 const ORG_MAIN = join(ROOT, 'apps/org-structure/dist/main.js');
 const ORG_CLI = join(ROOT, 'apps/org-structure/dist/cli.js');
+const GATEWAY_CLI = join(ROOT, 'apps/gateway/dist/cli.js');
+export const ADMIN = { username: 'admin', password: 'e2e-admin-Passphrase' };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
 export type Json = any;
@@ -22,7 +28,13 @@ export interface Platform {
   nats: TestNatsServer;
   database: TestDatabase;
   requestTimeoutMs: number;
+  /** The administrator's access token; `http` sends it unless `headers.authorization` says otherwise. */
+  adminToken: string;
   http<T = Json>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse<T>>;
+  /** A user with one role (over a unit, or everywhere), logged in; second factor enrolled when the role needs it. */
+  userWithRole(role: string, unitId: string | null): Promise<{ id: string; username: string; password: string; token: string }>;
+  /** Logs in, enrolling and answering a second factor when the account needs one. */
+  login(username: string, password: string): Promise<{ accessToken: string; refreshToken: string }>;
   /** Sends a raw body with the given content type, for malformed-input tests. */
   raw<T = Json>(method: string, path: string, body: string, contentType: string): Promise<HttpResponse<T>>;
   killOrgStructure(): Promise<void>;
@@ -39,7 +51,16 @@ export async function startPlatform(options: { requestTimeoutMs?: number } = {})
   const database = await createTestDatabase('e2e');
   const port = await freePort();
   const requestTimeoutMs = options.requestTimeoutMs ?? 2_000;
+  const keyDir = mkdtempSync(join(tmpdir(), 'keys-'));
+  const keys = await generateSigningKeyPair();
+  writeFileSync(join(keyDir, 'signing.pem'), keys.privateKeyPem, { mode: 0o600 });
+  writeFileSync(join(keyDir, 'signing.pem.pub'), keys.publicKeyPem);
   const env = {
+    AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
+    AUTH_PUBLIC_KEY_FILE: join(keyDir, 'signing.pem.pub'),
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
     ...process.env,
     DATABASE_URL: database.url,
     NATS_URL: nats.url,
@@ -50,8 +71,10 @@ export async function startPlatform(options: { requestTimeoutMs?: number } = {})
     READINESS_TIMEOUT_MS: '500',
     OUTBOX_POLL_MS: '200',
   };
-  const migrate = spawnSync(process.execPath, [ORG_CLI, 'migrate'], { env, encoding: 'utf8' });
-  if (migrate.status !== 0) throw new Error(`migrate failed: ${migrate.stdout}${migrate.stderr}`);
+  for (const command of [[ORG_CLI, 'migrate'], [GATEWAY_CLI, 'migrate'], [GATEWAY_CLI, 'create-admin']]) {
+    const result = spawnSync(process.execPath, command, { env, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${command.join(' ')} failed: ${result.stdout}${result.stderr}`);
+  }
 
   const children = new Set<ChildProcess>();
   const launch = (main: string) => {
@@ -79,6 +102,26 @@ export async function startPlatform(options: { requestTimeoutMs?: number } = {})
     };
   };
 
+  const totpSecrets = new Map<string, string>();
+  const login = async (username: string, password: string) => {
+    let attempt = await request<Json>('POST', '/api/v1/auth/login', JSON.stringify({ username, password }), { 'content-type': 'application/json' });
+    if (attempt.status === 403 && attempt.body.code === 'AUTH_SECOND_FACTOR_ENROLMENT_REQUIRED') {
+      const enrol = await request<Json>('POST', '/api/v1/auth/totp/enrol', JSON.stringify({ username, password }), { 'content-type': 'application/json' });
+      totpSecrets.set(username, enrol.body.secret);
+      const code = totpCode(enrol.body.secret);
+      await request('POST', '/api/v1/auth/totp/confirm', JSON.stringify({ username, password, code }), { 'content-type': 'application/json' });
+    }
+    const secret = totpSecrets.get(username);
+    const body = secret ? { username, password, totp: totpCode(secret) } : { username, password };
+    attempt = await request<Json>('POST', '/api/v1/auth/login', JSON.stringify(body), { 'content-type': 'application/json' });
+    if (attempt.status !== 200) throw new Error(`login of ${username} failed: ${JSON.stringify(attempt.body)}`);
+    return { accessToken: attempt.body.accessToken as string, refreshToken: attempt.body.refreshToken as string };
+  };
+  const adminToken = (await login(ADMIN.username, ADMIN.password)).accessToken;
+  const authorised = (headers: Record<string, string>) =>
+    'authorization' in headers ? headers : { authorization: `Bearer ${adminToken}`, ...headers };
+  let users = 0;
+
   const stopChild = (child: ChildProcess, signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -91,12 +134,26 @@ export async function startPlatform(options: { requestTimeoutMs?: number } = {})
     nats,
     database,
     requestTimeoutMs,
+    adminToken,
     http: (method, path, body, headers = {}) =>
-      request(method, path, body === undefined ? undefined : JSON.stringify(body), {
+      request(method, path, body === undefined ? undefined : JSON.stringify(body), authorised({
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
-      }),
-    raw: (method, path, body, contentType) => request(method, path, body, { 'content-type': contentType }),
+      })),
+    raw: (method, path, body, contentType) => request(method, path, body, authorised({ 'content-type': contentType })),
+    login,
+    async userWithRole(role, unitId) {
+      users += 1;
+      const username = `user${users}-${role}`;
+      const password = `pass-${role}-${users}-long-enough`;
+      const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+      const created = await request<Json>('POST', '/api/v1/admin/users', JSON.stringify({ username, displayName: username, password }), headers);
+      if (created.status !== 201) throw new Error(`create user failed: ${JSON.stringify(created.body)}`);
+      const assigned = await request<Json>('POST', `/api/v1/admin/users/${created.body.id}/roles`, JSON.stringify({ role, unitId, validFrom: '2000-01-01' }), headers);
+      if (assigned.status !== 201) throw new Error(`assign role failed: ${JSON.stringify(assigned.body)}`);
+      const { accessToken } = await login(username, password);
+      return { id: created.body.id, username, password, token: accessToken };
+    },
     async killOrgStructure() {
       await stopChild(org, 'SIGKILL');
     },
@@ -111,4 +168,9 @@ export async function startPlatform(options: { requestTimeoutMs?: number } = {})
       await database.drop();
     },
   };
+}
+
+/** The current code of an authenticator enrolled with `secret`. */
+export function totpCode(secret: string): string {
+  return new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate();
 }
