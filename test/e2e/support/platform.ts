@@ -30,6 +30,8 @@ export interface Platform {
   requestTimeoutMs: number;
   /** The administrator's access token; `http` sends it unless `headers.authorization` says otherwise. */
   adminToken: string;
+  /** The gateway's signing key, to forge tokens in tests of token checks. */
+  signingKeyPem: string;
   http<T = Json>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse<T>>;
   /** A user with one role (over a unit, or everywhere), logged in; second factor enrolled when the role needs it. */
   userWithRole(role: string, unitId: string | null): Promise<{ id: string; username: string; password: string; token: string }>;
@@ -46,7 +48,7 @@ export interface Platform {
  * The platform as a client meets it: the compiled gateway and org-structure processes (built by `npm test`),
  * on a private nats-server and a fresh database, reached over HTTP.
  */
-export async function startPlatform(options: { requestTimeoutMs?: number } = {}): Promise<Platform> {
+export async function startPlatform(options: { requestTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<Platform> {
   const nats = await startNatsServer();
   const database = await createTestDatabase('e2e');
   const port = await freePort();
@@ -70,6 +72,7 @@ export async function startPlatform(options: { requestTimeoutMs?: number } = {})
     NATS_REQUEST_TIMEOUT_MS: String(requestTimeoutMs),
     READINESS_TIMEOUT_MS: '500',
     OUTBOX_POLL_MS: '200',
+    ...options.env,
   };
   for (const command of [[ORG_CLI, 'migrate'], [GATEWAY_CLI, 'migrate'], [GATEWAY_CLI, 'create-admin']]) {
     const result = spawnSync(process.execPath, command, { env, encoding: 'utf8' });
@@ -135,6 +138,7 @@ export async function startPlatform(options: { requestTimeoutMs?: number } = {})
     database,
     requestTimeoutMs,
     adminToken,
+    signingKeyPem: keys.privateKeyPem,
     http: (method, path, body, headers = {}) =>
       request(method, path, body === undefined ? undefined : JSON.stringify(body), authorised({
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
