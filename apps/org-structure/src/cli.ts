@@ -1,19 +1,24 @@
 import 'reflect-metadata';
-import { healthSubject, type HealthReply } from '@contracts/common';
-import { ORG_SERVICE } from '@contracts/org-structure';
+import { DomainError, healthSubject, type HealthReply } from '@contracts/common';
+import { applyRestructuringRequest, ORG_SERVICE } from '@contracts/org-structure';
 import { createLogger } from '@platform/logging';
-import { NatsConnectionManager, NatsRpcClient } from '@platform/nats';
+import { NatsConnectionManager, NatsRpcClient, parsePayload } from '@platform/nats';
 import { revertLastMigration, runMigrations } from '@platform/persistence';
 import { readFileSync } from 'node:fs';
+import type { DataSource } from 'typeorm';
 import { loadOrgStructureConfig } from './config';
 import { ImportUnits } from './imports/import-units';
 import { readCsv, readJson, validateRows } from './imports/parse-import';
 import { orgDataSource } from './infrastructure/database';
+import { RestructuringService } from './restructuring/restructuring-service';
+import { UnitQueries } from './units/unit-queries';
 
 const USAGE = `usage: node apps/org-structure/dist/cli.js <command>
   migrate              apply pending migrations of the org_structure schema
   migrate:revert       revert the last applied migration
   import <file>        import a unit tree from a .json (array of rows) or .csv file
+  restructure <file>   apply a restructuring from a .json file (the body of POST /api/v1/org/restructurings),
+                       all or nothing
   health               ask the running service over NATS whether it is healthy (exit 0 when it is)`;
 
 /** Operator commands of the organisation-structure service. */
@@ -60,6 +65,35 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       } finally {
         await db.destroy();
+      }
+      return 0;
+    }
+    case 'restructure': {
+      if (!argument) break;
+      let db: DataSource | null = null;
+      try {
+        const request = parsePayload(applyRestructuringRequest, JSON.parse(readFileSync(argument, 'utf8')) as unknown);
+        db = await orgDataSource(config).initialize();
+        // Events reach JetStream through the outbox: the running service's relay publishes them.
+        const applied = await new RestructuringService(db, { nudge: () => undefined }, new UnitQueries(db)).apply(request);
+        const counts = new Map<string, number>();
+        for (const operation of applied.operations) counts.set(operation.type, (counts.get(operation.type) ?? 0) + 1);
+        out(
+          `applied restructuring ${applied.decisionRef ?? '(no decision)'} effective ${applied.effectiveDate}: ` +
+            `${[...counts].map(([type, n]) => `${n} ${type}`).join(', ')}; ${applied.affectedUnitIds.length} units affected; id ${applied.id}`,
+        );
+      } catch (error) {
+        if (!(error instanceof DomainError)) {
+          out(`restructuring refused: ${(error as Error).message}`);
+          return 1;
+        }
+        const { code, message, rule, errors, details } = error.toPayload();
+        out(`restructuring refused: ${code}: ${message}${rule ? ` (${rule})` : ''}`);
+        for (const field of errors ?? []) out(`  ${field.path || '(request)'}: ${field.message}`);
+        if (details) out(JSON.stringify(details, null, 2));
+        return 1;
+      } finally {
+        await db?.destroy();
       }
       return 0;
     }
