@@ -9,6 +9,7 @@ import { GatewayModule } from './gateway.module';
 import { ProblemFilter } from './http/problem.filter';
 import { HttpProblem } from './http/problem';
 import { requestIdFrom } from './http/request-id';
+import { registerHttpProtections } from './http/protections';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
@@ -28,6 +29,7 @@ export async function createGateway(
     logger: new NestPinoLogger(logger),
   });
   app.useGlobalFilters(new ProblemFilter(logger));
+  await registerHttpProtections(app, config);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {

@@ -63,6 +63,7 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
+    RATE_LIMIT_PER_MINUTE: '100000',
     ...process.env,
     DATABASE_URL: database.url,
     NATS_URL: nats.url,
