@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CallerTokenSigner, importPrivateKey } from '@platform/auth';
 import type { Logger } from '@platform/logging';
@@ -18,16 +18,22 @@ import { IdentityStore } from './identity/identity-store';
 import { LoginThrottle } from './identity/login-throttle';
 import { AccessTokens } from './identity/tokens';
 import { ServiceClient } from './messaging/service-client';
+import { SuccessorFollower } from './identity/successor-follower';
 import { OrgController } from './org/org.controller';
 import { AUDIT_TRAIL, GATEWAY_CONFIG, GATEWAY_LOGGER } from './tokens';
 import type { AuditTrail } from './audit/audit-trail';
 
 @Module({})
-export class GatewayModule implements OnApplicationShutdown {
+export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(NatsConnectionManager) private readonly nats: NatsConnectionManager,
     @Inject(DataSource) private readonly db: DataSource,
+    @Inject(SuccessorFollower) private readonly follower: SuccessorFollower,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.follower.start();
+  }
 
   static forRoot(config: GatewayConfig, logger: Logger): DynamicModule {
     const keys = (async () => {
@@ -88,6 +94,11 @@ export class GatewayModule implements OnApplicationShutdown {
           useFactory: (store: IdentityStore, tokens: AccessTokens, throttle: LoginThrottle, audit: AuditTrail) =>
             new AuthService(store, tokens, throttle, audit, { refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, issuer: config.AUTH_ISSUER }),
         },
+        {
+          provide: SuccessorFollower,
+          inject: [NatsConnectionManager, DataSource, AUDIT_TRAIL],
+          useFactory: (nats: NatsConnectionManager, db: DataSource, audit: AuditTrail) => new SuccessorFollower(nats, db, audit, logger),
+        },
         { provide: APP_GUARD, useClass: AccessGuard },
         ServiceClient,
       ],
@@ -95,6 +106,7 @@ export class GatewayModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.follower.stop();
     await this.nats.close();
     if (this.db.isInitialized) await this.db.destroy();
   }

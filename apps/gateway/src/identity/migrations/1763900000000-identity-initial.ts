@@ -61,10 +61,13 @@ export class IdentityInitial1763900000000 implements MigrationInterface {
       )`);
     await q.query('CREATE INDEX login_attempt_username ON login_attempt (lower(username), attempted_at)');
     await q.query('CREATE INDEX login_attempt_address ON login_attempt (client_address, attempted_at)');
+
+    // Events from other services already acted on, so a redelivered event changes nothing twice.
+    await q.query('CREATE TABLE processed_event (event_id uuid PRIMARY KEY, processed_at timestamptz NOT NULL DEFAULT now())');
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['login_attempt', 'refresh_token', 'role_assignment', 'app_user']) {
+    for (const table of ['processed_event', 'login_attempt', 'refresh_token', 'role_assignment', 'app_user']) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }
