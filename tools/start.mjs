@@ -3,15 +3,21 @@
 //   1. installs dependencies if node_modules is missing, and builds (tsc -b);
 //   2. PostgreSQL: DATABASE_URL, else the machine's on 5432, else embedded PostgreSQL under .data/postgres;
 //      NATS: NATS_URL, else the machine's on 4222, else nats-server started with JetStream under .data/nats;
-//   3. migrates, then runs the gateway and the org-structure service side by side;
-//   4. once the gateway is ready, loads the demo data on the first run (tools/demo);
-//   5. Ctrl-C (or SIGTERM) stops the apps, then NATS and PostgreSQL if it started them, and exits 0.
+//   3. the gateway's Ed25519 signing key: AUTH_SIGNING_KEY(_FILE) with AUTH_PUBLIC_KEY(_FILE) when both are set,
+//      else a key pair generated once under .data/keys (owner-only);
+//   4. migrates both schemas (org_structure, identity) and creates the first administrator when there is none,
+//      with ADMIN_USERNAME / ADMIN_PASSWORD when set, else a generated password shown once and kept in
+//      .data/admin-password (owner-only);
+//   5. loads the demo data on the first run through the operator commands (tools/demo);
+//   6. runs the gateway and the org-structure service side by side and, once ready, says how to log in;
+//   7. Ctrl-C (or SIGTERM) stops the apps, then NATS and PostgreSQL if it started them, and exits 0.
 //
 // Only Node's own modules are imported up front: node_modules may not exist yet.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
-import { join } from 'node:path';
+import { join, relative as relativePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -22,12 +28,16 @@ const HOST = process.env.HOST || '127.0.0.1';
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DATA_DIR = join(ROOT, '.data');
 const DEMO_MARKER = join(DATA_DIR, 'demo-loaded');
+const KEYS_DIR = join(DATA_DIR, 'keys');
+const SIGNING_KEY_FILE = join(KEYS_DIR, 'signing.pem');
+const ADMIN_PASSWORD_FILE = join(DATA_DIR, 'admin-password');
 const READY_TIMEOUT_MS = 60_000;
 const APPS = [
   { name: 'gateway', main: 'apps/gateway/dist/main.js', color: 'cyan' },
   { name: 'org-structure', main: 'apps/org-structure/dist/main.js', color: 'magenta' },
 ];
-const MIGRATE = ['apps/org-structure/dist/cli.js', 'migrate'];
+const ORG_CLI = 'apps/org-structure/dist/cli.js';
+const GATEWAY_CLI = 'apps/gateway/dist/cli.js';
 
 const log = (line) => console.log(`[start] ${line}`);
 const warn = (line) => console.error(`[start] ${line}`);
@@ -70,6 +80,7 @@ async function main() {
     warn(`Stop whatever listens on ${PORT}, or choose another port: PORT=3001 npm start`);
     process.exit(1);
   }
+  const keys = signingKeys();
 
   if (!existsSync(join(ROOT, 'node_modules'))) {
     log('node_modules is missing: npm install');
@@ -77,7 +88,7 @@ async function main() {
   }
   log('building: npm run build');
   await run(npmCommand(), ['run', 'build'], 'the build (npm run build)');
-  const missing = [...APPS.map((app) => app.main), MIGRATE[0]].filter((file) => !existsSync(join(ROOT, file)));
+  const missing = [...APPS.map((app) => app.main), ORG_CLI, GATEWAY_CLI].filter((file) => !existsSync(join(ROOT, file)));
   if (missing.length) throw new Error(`the build produced no ${missing.join(', ')}`);
 
   const infra = await import('./lib/infra.mjs');
@@ -98,17 +109,105 @@ async function main() {
   }));
 
   const env = { DATABASE_URL: postgres.url, NATS_URL: nats.url };
+  const cliEnv = { ...process.env, ...env };
+  if (keys.generate) {
+    // .data itself stays enterable: embedded PostgreSQL runs as another user when this runs as root.
+    mkdirSync(DATA_DIR, { recursive: true });
+    mkdirSync(KEYS_DIR, { recursive: true, mode: 0o700 });
+    chmodSync(KEYS_DIR, 0o700);
+    await run(process.execPath, [GATEWAY_CLI, 'generate-signing-key', relative(SIGNING_KEY_FILE)], 'generating the signing key', cliEnv);
+    restorePublicKey();
+  }
   log('migrating the org_structure schema');
-  await run(process.execPath, MIGRATE, 'the migration', { ...process.env, ...env });
+  await run(process.execPath, [ORG_CLI, 'migrate'], 'the org_structure migration', cliEnv);
+  log('migrating the identity schema');
+  await run(process.execPath, [GATEWAY_CLI, 'migrate'], 'the identity migration', cliEnv);
+  log('making sure an administrator exists');
+  const admin = administrator(
+    await run(process.execPath, [GATEWAY_CLI, 'create-admin', relative(ADMIN_PASSWORD_FILE)], 'creating the administrator', cliEnv, {
+      showOutput: true,
+    }),
+  );
+  await loadDemoOnce(cliEnv, infra.redact(postgres.url));
 
   if (await portTaken(PORT)) throw new Error(`port ${PORT} was taken while the platform was being prepared; free it or set PORT`);
-  await startApps(env);
+  await startApps(env, keys);
   await waitUntilReady();
-  await loadDemoOnce(infra.redact(postgres.url));
 
   console.log('');
   console.log(`Platform ready: API ${BASE_URL}/api/v1 — Swagger UI ${BASE_URL}/api/docs`);
+  for (const line of loginHelp(admin)) console.log(line);
   console.log('Press Ctrl-C to stop.');
+}
+
+/**
+ * Where the apps get the gateway's key pair: the user's own (AUTH_SIGNING_KEY or AUTH_SIGNING_KEY_FILE for the
+ * gateway, AUTH_PUBLIC_KEY or AUTH_PUBLIC_KEY_FILE for the services), passed through as given, or else the pair
+ * under .data/keys, generated on the first run. Each app is given only its own half.
+ */
+function signingKeys() {
+  const given = (name) => Boolean(process.env[name] || process.env[`${name}_FILE`]);
+  const signing = given('AUTH_SIGNING_KEY');
+  const publicKey = given('AUTH_PUBLIC_KEY');
+  const hidden = {
+    gateway: { AUTH_PUBLIC_KEY: undefined, AUTH_PUBLIC_KEY_FILE: undefined },
+    orgStructure: { AUTH_SIGNING_KEY: undefined, AUTH_SIGNING_KEY_FILE: undefined },
+  };
+  if (signing && publicKey) {
+    log('signing key: using AUTH_SIGNING_KEY / AUTH_PUBLIC_KEY from the environment');
+    return { generate: false, gateway: hidden.gateway, orgStructure: hidden.orgStructure };
+  }
+  if (signing || publicKey) {
+    const [set, unset] = signing ? ['AUTH_SIGNING_KEY', 'AUTH_PUBLIC_KEY'] : ['AUTH_PUBLIC_KEY', 'AUTH_SIGNING_KEY'];
+    warn(`${set} (or ${set}_FILE) is set but ${unset} (or ${unset}_FILE) is not. Give both halves of the same Ed25519 key pair ` +
+      `(node ${GATEWAY_CLI} generate-signing-key <file> writes one), or neither to use the pair kept under ${relative(KEYS_DIR)}.`);
+    process.exit(1);
+  }
+  return {
+    generate: true,
+    gateway: { ...hidden.gateway, AUTH_SIGNING_KEY_FILE: SIGNING_KEY_FILE },
+    orgStructure: { ...hidden.orgStructure, AUTH_PUBLIC_KEY_FILE: `${SIGNING_KEY_FILE}.pub` },
+  };
+}
+
+/** The public half of our own key pair is written beside it; if it went missing, it is the private key's. */
+function restorePublicKey() {
+  const publicFile = `${SIGNING_KEY_FILE}.pub`;
+  if (existsSync(publicFile)) return;
+  const pem = createPublicKey(readFileSync(SIGNING_KEY_FILE, 'utf8')).export({ type: 'spki', format: 'pem' });
+  writeFileSync(publicFile, pem);
+  log(`signing key: rewrote the missing ${relative(publicFile)}`);
+}
+
+/** What `create-admin` said: the administrator's username, and whether it was created now with a generated password. */
+function administrator(output) {
+  const created = /^created administrator (\S+)/m.exec(output);
+  const existing = /^an administrator exists \((.+)\)$/m.exec(output);
+  return {
+    username: created?.[1] ?? existing?.[1] ?? (process.env.ADMIN_USERNAME || 'admin'),
+    createdNow: Boolean(created),
+    generated: /generated password/.test(output),
+  };
+}
+
+function loginHelp(admin) {
+  const passwordFile = relative(ADMIN_PASSWORD_FILE);
+  let password;
+  if (admin.createdNow) password = admin.generated ? `printed above, also in ${passwordFile}` : 'your ADMIN_PASSWORD';
+  else if (existsSync(ADMIN_PASSWORD_FILE)) password = `in ${passwordFile} (or your ADMIN_PASSWORD, if you set one on the first run)`;
+  else password = 'the ADMIN_PASSWORD set on the first run';
+  return [
+    `Log in as the administrator "${admin.username}"; password: ${password}.`,
+    `  POST ${BASE_URL}/api/v1/auth/login {"username", "password"}: the administrator needs a second factor, so the`,
+    '  first login answers 403 AUTH_SECOND_FACTOR_ENROLMENT_REQUIRED. Enrol an authenticator app with',
+    '  POST /api/v1/auth/totp/enrol {"username", "password"} (answers its secret and otpauth:// URI), confirm with',
+    '  POST /api/v1/auth/totp/confirm {"username", "password", "code"}, then log in with "totp" as well.',
+    '  Send the access token as "Authorization: Bearer <token>" (in Swagger UI: Authorize).',
+  ];
+}
+
+function relative(path) {
+  return relativePath(ROOT, path);
 }
 
 /** Registers what an `ensure*` brought up for shutdown, even when a signal arrived while it was starting. */
@@ -121,7 +220,7 @@ async function acquire(promise) {
   return resource;
 }
 
-async function startApps(env) {
+async function startApps(env, keys) {
   const { concurrently } = await import('concurrently');
   apps = concurrently(
     APPS.map((app) => ({
@@ -129,7 +228,13 @@ async function startApps(env) {
       // `exec` lets the shell hand over to node, so signals reach the app itself.
       command: `${process.platform === 'win32' ? '' : 'exec '}"${process.execPath}" ${app.main}`,
       prefixColor: app.color,
-      env: app.name === 'gateway' ? { ...env, PORT: String(PORT), HOST } : env,
+      env: {
+        ...env,
+        // Only `create-admin` reads these (an undefined value keeps a variable out of the app's environment).
+        ADMIN_PASSWORD: undefined,
+        ADMIN_PASSWORD_FILE: undefined,
+        ...(app.name === 'gateway' ? { ...keys.gateway, PORT: String(PORT), HOST } : keys.orgStructure),
+      },
     })),
     { prefix: '[{name}]', cwd: ROOT, killOthersOn: [], handleInput: false },
   );
@@ -197,9 +302,10 @@ async function waitUntilReady() {
 
 /**
  * The demo data goes in once per database: on the first run against it (the marker names the database it went
- * into), and never over data that is already there.
+ * into), and never over data that is already there. It goes in through the operator commands: the API needs a
+ * logged-in user with a second factor.
  */
-async function loadDemoOnce(database) {
+async function loadDemoOnce(env, database) {
   const marker = readMarker();
   if (marker && marker.database === database) return;
   const markLoaded = () => {
@@ -207,21 +313,19 @@ async function loadDemoOnce(database) {
     writeFileSync(DEMO_MARKER, `${JSON.stringify({ database, loadedAt: new Date().toISOString() })}\n`);
   };
   try {
-    const response = await fetch(`${BASE_URL}/api/v1/org/units?code=TU-BN`, { signal: AbortSignal.timeout(10_000) });
-    if (!response.ok) throw new Error(`GET /api/v1/org/units?code=TU-BN answered ${response.status}: ${await response.text()}`);
-    const page = await response.json();
-    if (page.items?.length) {
-      log('demo data: already present, not loaded again');
+    const { demoUnitsPresent, DEMO_UNIT_CODE, loadDemo } = await import('./demo/load.mjs');
+    if (await demoUnitsPresent(env)) {
+      log(`demo data: already present (unit ${DEMO_UNIT_CODE} exists), not loaded again`);
       markLoaded();
       return;
     }
     log('demo data: loading (first run)');
-    const { loadDemo } = await import('./demo/load.mjs');
-    await loadDemo(BASE_URL, (line) => log(line));
+    await loadDemo({ env, log: (line) => log(line) });
     markLoaded();
   } catch (error) {
+    if (stopping) await new Promise(() => {});
     warn(`demo data could not be loaded: ${error.message}`);
-    warn(`the platform keeps running; load it later with: node tools/demo/load.mjs ${BASE_URL}`);
+    warn('the platform starts without it; load it later with: DATABASE_URL=… node tools/demo/load.mjs');
   }
 }
 
@@ -237,16 +341,29 @@ function npmCommand() {
   return process.platform === 'win32' ? 'npm.cmd' : 'npm';
 }
 
-/** Runs a step with the terminal attached; rejects when it fails. */
-function run(command, args, what, env = process.env) {
+/**
+ * Runs a step with the terminal attached; rejects when it fails. With `showOutput`, its standard output is
+ * shown as it comes and also resolved, for the caller to read.
+ */
+function run(command, args, what, env = process.env, { showOutput = false } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: 'inherit', shell: process.platform === 'win32' });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env,
+      stdio: showOutput ? ['inherit', 'pipe', 'inherit'] : 'inherit',
+      shell: process.platform === 'win32',
+    });
     step = child;
+    let output = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
     child.once('error', (error) => reject(new Error(`${what} could not start: ${error.message}`)));
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       step = null;
       if (stopping) return; // shutdown() exits the process
-      if (code === 0) resolve();
+      if (code === 0) resolve(output);
       else reject(new Error(`${what} failed (${signal ? `signal ${signal}` : `exit code ${code}`})`));
     });
   });

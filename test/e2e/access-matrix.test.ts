@@ -8,7 +8,7 @@ import { startPlatform, type Json, type Platform } from './support/platform';
  * audience, no role, lacking the permission, in scope, out of scope) → the expected status. A route missing from
  * the table below fails the test, so a new route cannot ship without its access rule.
  */
-type Access = 'public' | 'authenticated' | 'read' | 'write' | 'restructure' | 'admin';
+type Access = 'public' | 'authenticated' | 'read' | 'write' | 'restructure' | 'admin' | 'audit';
 interface RouteRule {
   access: Access;
   /** For unit routes: the in-scope call answers 200 and an out-of-scope unit answers 404. */
@@ -31,6 +31,8 @@ const ROUTES: Record<string, RouteRule> = {
   'PATCH /api/v1/admin/users/{id}': { access: 'admin' },
   'POST /api/v1/admin/users/{id}/roles': { access: 'admin' },
   'POST /api/v1/admin/users/{id}/roles/{assignmentId}/end': { access: 'admin' },
+  'GET /api/v1/audit/events': { access: 'audit' },
+  'GET /api/v1/audit/verify': { access: 'audit' },
   'POST /api/v1/org/units': { access: 'write' },
   'GET /api/v1/org/units': { access: 'read' },
   'GET /api/v1/org/units/{id}': { access: 'read', unitScoped: true },
@@ -143,7 +145,7 @@ it('a caller without the permission gets 403; with it, the request reaches valid
       continue;
     }
     expectStatus(`no role ${label}`, (await call(method, path, tokens.noRole)).status, (s) => s === 403);
-    if (rule.access === 'admin') {
+    if (rule.access === 'admin' || rule.access === 'audit') {
       expectStatus(`board ${label}`, (await call(method, path, tokens.board)).status, (s) => s === 403);
       expectStatus(`admin ${label}`, (await call(method, path, tokens.admin)).status, passed);
       continue;

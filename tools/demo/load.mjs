@@ -1,118 +1,106 @@
-// Loads the demo organisation structure through the gateway's HTTP API, as any client would:
+// Loads the demo organisation structure through the org-structure service's operator commands (the API needs
+// a logged-in user with a second factor, so the demo goes in the way an operator loads data):
 //   1. units.json          Bắc Giang and Bắc Ninh as they stood from 2020-10-15 (province and district party
-//                          committees, communes, party cells, committee organs, UBND tỉnh and departments);
+//                          committees, communes, party cells, committee organs, UBND tỉnh and departments),
+//                          with `cli.js import`;
 //   2. restructuring.json  Resolution 202/2025/QH15, effective 2025-07-01 (DOMAIN ORG-9): Bắc Giang merges into
-//                          Bắc Ninh, the district level ends, two communes become one;
-//   3. leadership.json     the party body of the provincial People's Committee leads it (ORG-5).
-// Each step checks first whether it was already done, so running it again changes nothing.
+//                          Bắc Ninh, the district level ends, two communes become one, with `cli.js restructure`.
+// The import is idempotent on unit code, and the restructuring is applied only when the database holds no
+// restructuring of that decision on that date, so running it again changes nothing. The events of both reach
+// JetStream through the outbox, published by the running service.
 //
-//   node tools/demo/load.mjs [http://127.0.0.1:3000]
+//   DATABASE_URL=postgres://… node tools/demo/load.mjs     (after `npm start` or `npm run migrate`)
+import { spawn } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
-const here = (name) => fileURLToPath(new URL(name, import.meta.url));
-const readJson = (name) => JSON.parse(readFileSync(here(name), 'utf8'));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = 'apps/org-structure/dist/cli.js';
+const UNITS_FILE = fileURLToPath(new URL('units.json', import.meta.url));
+const RESTRUCTURING_FILE = fileURLToPath(new URL('restructuring.json', import.meta.url));
+/** The service's own default, used when DATABASE_URL is not set. */
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/records';
 
-export class ApiError extends Error {
-  constructor(method, path, status, body) {
-    super(`${method} ${path} answered ${status}:\n${body}`);
-    this.name = 'ApiError';
-    this.status = status;
-    this.body = body;
+/** A unit the demo imports; when it exists, the demo (or something built on it) is already in the database. */
+export const DEMO_UNIT_CODE = 'TU-BN';
+
+/**
+ * Loads the demo into the database of `env` (DATABASE_URL or DATABASE_URL_FILE, DATABASE_SCHEMA as the service
+ * reads them). Needs the org_structure schema migrated. Rejects with the command's output when a step fails.
+ */
+export async function loadDemo({ env = process.env, log = (line) => console.log(line) } = {}) {
+  const units = JSON.parse(readFileSync(UNITS_FILE, 'utf8'));
+  const restructuring = JSON.parse(readFileSync(RESTRUCTURING_FILE, 'utf8'));
+
+  // 1. The units before the 2025 reform. Rows whose code already names the same unit are left alone.
+  const imported = await runCli(['import', UNITS_FILE], env, 'the demo import');
+  log(`demo: ${units.length} units valid from ${units[0].validFrom}: ${imported.trim()}`);
+
+  // 2. The restructuring, unless it was applied before.
+  if (await restructuringRecorded(env, restructuring)) {
+    log(`demo: restructuring ${restructuring.decisionRef} effective ${restructuring.effectiveDate} already applied, skipped`);
+    return;
   }
+  const applied = await runCli(['restructure', RESTRUCTURING_FILE], env, 'the demo restructuring');
+  log(`demo: ${applied.trim()}`);
 }
 
-export async function loadDemo(baseUrl = 'http://127.0.0.1:3000', log = (line) => console.log(line)) {
-  const api = client(baseUrl);
-  const units = readJson('units.json');
-  const restructuring = readJson('restructuring.json');
-  const leadership = readJson('leadership.json');
-
-  // 1. The units before the 2025 reform. The import is idempotent on unit code: rows already there are left alone.
-  const imported = await api.post('/api/v1/org/imports', { format: 'json', rows: units });
-  log(`demo: imported ${units.length} units valid from ${units[0].validFrom} (created ${imported.created}, unchanged ${imported.unchanged})`);
-
-  // 2. The restructuring, unless it was applied before (then its first merged unit no longer exists on its date).
-  const firstMerged = restructuring.operations.find((op) => op.type === 'merge' && op.sources[0].code);
-  const stillThere = await api.findByCode(firstMerged.sources[0].code, restructuring.effectiveDate);
-  if (stillThere) {
-    const applied = await api.post('/api/v1/org/restructurings', restructuring);
-    const counts = countBy(restructuring.operations.map((op) => op.type));
-    log(`demo: applied restructuring ${restructuring.decisionRef} effective ${restructuring.effectiveDate} ` +
-      `(${Object.entries(counts).map(([type, n]) => `${n} ${type}`).join(', ')}${applied?.id ? `; id ${applied.id}` : ''})`);
-  } else {
-    log(`demo: restructuring ${restructuring.decisionRef} already applied, skipped`);
-  }
-
-  // 3. Leadership links ("led by", ORG-5).
-  for (const link of leadership) {
-    const leader = await api.findByCode(link.leader, link.validFrom);
-    const led = await api.findByCode(link.led, link.validFrom);
-    if (!leader || !led) throw new Error(`demo: leadership link ${link.leader} → ${link.led}: unit not found on ${link.validFrom}`);
-    const existing = await api.get(`/api/v1/org/units/${leader.id}/leadership?direction=leads&asOf=${link.validFrom}`, { missingRouteOk: true });
-    if (existing === undefined) {
-      log('demo: the gateway has no leadership routes yet; leadership link skipped');
-      break;
-    }
-    const links = Array.isArray(existing) ? existing : (existing?.items ?? []);
-    if (links.some((l) => l.ledId === led.id || l.other?.id === led.id)) {
-      log(`demo: leadership link ${leader.name} → ${led.name} already there, skipped`);
-      continue;
-    }
-    await api.post('/api/v1/org/leadership-links', { leaderId: leader.id, ledId: led.id, validFrom: link.validFrom });
-    log(`demo: ${leader.name} leads ${led.name} from ${link.validFrom}`);
-  }
+/** True when a unit with the demo's code has ever existed in the database of `env`. */
+export async function demoUnitsPresent(env = process.env) {
+  return withDatabase(env, async (client, schema) => {
+    const found = await client.query(`SELECT 1 FROM ${schema}.unit_version WHERE code = $1 LIMIT 1`, [DEMO_UNIT_CODE]);
+    return found.rowCount > 0;
+  });
 }
 
-function client(baseUrl) {
-  const request = async (method, path, body, { missingRouteOk = false } = {}) => {
-    const url = new URL(path, baseUrl);
-    let response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(60_000),
-      });
-    } catch (error) {
-      throw new Error(`${method} ${url} failed: ${error.cause?.message ?? error.message}`);
-    }
-    const text = await response.text();
-    if (response.ok) return text ? JSON.parse(text) : null;
-    // A route the gateway does not have yet answers a plain 404 without a domain error code.
-    if (missingRouteOk && response.status === 404 && !/"code"\s*:\s*"[A-Z]+_/.test(text)) return undefined;
-    throw new ApiError(method, url.pathname + url.search, response.status, prettyJson(text));
-  };
-  return {
-    get: (path, options) => request('GET', path, undefined, options),
-    post: (path, body, options) => request('POST', path, body, options),
-    /** The unit with this code alive on `asOf`, or null. */
-    async findByCode(code, asOf) {
-      const page = await request('GET', `/api/v1/org/units?code=${encodeURIComponent(code)}&asOf=${asOf}`);
-      return page.items[0] ?? null;
-    },
-  };
+async function restructuringRecorded(env, { decisionRef, effectiveDate }) {
+  return withDatabase(env, async (client, schema) => {
+    const found = await client.query(
+      `SELECT 1 FROM ${schema}.restructuring WHERE decision_ref = $1 AND effective_date = $2::date LIMIT 1`,
+      [decisionRef, effectiveDate],
+    );
+    return found.rowCount > 0;
+  });
 }
 
-function prettyJson(text) {
+async function withDatabase(env, work) {
+  const client = new pg.Client({ connectionString: databaseUrl(env), connectionTimeoutMillis: 10_000 });
+  client.on('error', () => {});
+  await client.connect();
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
+    return await work(client, client.escapeIdentifier(env.DATABASE_SCHEMA || 'org_structure'));
+  } finally {
+    await client.end().catch(() => {});
   }
 }
 
-function countBy(values) {
-  const counts = {};
-  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
+function databaseUrl(env) {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  if (env.DATABASE_URL_FILE) return readFileSync(env.DATABASE_URL_FILE, 'utf8').trim();
+  return DEFAULT_DATABASE_URL;
+}
+
+/** Runs an org-structure operator command; resolves to its standard output, rejects with all of it on failure. */
+function runCli(args, env, what) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.once('error', (error) => reject(new Error(`${what} could not start: ${error.message}`)));
+    child.once('close', (code, signal) => {
+      if (code === 0) return resolve(stdout);
+      const output = [stdout, stderr].map((text) => text.trim()).filter(Boolean).join('\n');
+      reject(new Error(`${what} (node ${CLI} ${args[0]}) failed (${signal ? `signal ${signal}` : `exit code ${code}`})${output ? `:\n${output}` : ''}`));
+    });
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
-  const baseUrl = process.argv[2] ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
-  loadDemo(baseUrl).then(
-    () => console.log(`demo: done (${baseUrl})`),
+  loadDemo().then(
+    () => console.log('demo: done'),
     (error) => {
       console.error(`demo: failed: ${error.message}`);
       process.exit(1);

@@ -6,7 +6,9 @@ import { NatsConnectionManager, NatsRpcClient } from '@platform/nats';
 import { createPublicKey } from 'node:crypto';
 import { importSPKI } from 'jose';
 import { DataSource } from 'typeorm';
-import { LoggingAuditTrail } from './audit/logging-audit-trail';
+import { AuditLog } from '@platform/audit';
+import { AuditController } from './audit/audit.controller';
+import { DatabaseAuditTrail } from './audit/database-audit-trail';
 import type { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { AccessGuard } from './identity/access.guard';
@@ -22,6 +24,9 @@ import { SuccessorFollower } from './identity/successor-follower';
 import { OrgController } from './org/org.controller';
 import { AUDIT_TRAIL, GATEWAY_CONFIG, GATEWAY_LOGGER } from './tokens';
 import type { AuditTrail } from './audit/audit-trail';
+
+/** Advisory lock key serialising appends to the gateway's audit chain. */
+const AUDIT_LOCK_KEY = 7_301_101;
 
 @Module({})
 export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,7 +48,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     })();
     return {
       module: GatewayModule,
-      controllers: [HealthController, AuthController, AdminController, OrgController],
+      controllers: [HealthController, AuthController, AdminController, AuditController, OrgController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useValue: logger },
@@ -77,7 +82,8 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
             }),
         },
         { provide: IdentityStore, inject: [DataSource], useFactory: (db: DataSource) => new IdentityStore(db) },
-        { provide: AUDIT_TRAIL, useFactory: (): AuditTrail => new LoggingAuditTrail(logger) },
+        { provide: AuditLog, inject: [DataSource], useFactory: (db: DataSource) => new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY }) },
+        { provide: AUDIT_TRAIL, inject: [AuditLog], useFactory: (log: AuditLog): AuditTrail => new DatabaseAuditTrail(log) },
         {
           provide: LoginThrottle,
           inject: [DataSource],

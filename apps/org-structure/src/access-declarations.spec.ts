@@ -1,6 +1,7 @@
 import { Reflector } from '@nestjs/core';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants.js';
 import { declaredAccess } from '@platform/auth';
+import { AuditController } from './audit/audit.controller';
 import { EstablishmentController } from './establishment/establishment.controller';
 import { HealthController } from './health/health.controller';
 import { ImportsController } from './imports/imports.controller';
@@ -8,7 +9,7 @@ import { RestructuringController } from './restructuring/restructuring.controlle
 import { StatisticsController } from './statistics/statistics.controller';
 import { UnitsController } from './units/units.controller';
 
-const CONTROLLERS = [UnitsController, RestructuringController, StatisticsController, ImportsController, EstablishmentController, HealthController];
+const CONTROLLERS = [UnitsController, RestructuringController, StatisticsController, ImportsController, EstablishmentController, HealthController, AuditController];
 
 /* Every message handler declares the permission it needs (or that it is a health probe); none is left open. */
 describe('message handlers declare their access', () => {

@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
         );
       } catch (error) {
         if (!(error instanceof DomainError)) {
-          out(`restructuring refused: ${(error as Error).message}`);
+          out(`restructuring failed: ${(error as Error).message}`);
           return 1;
         }
         const { code, message, rule, errors, details } = error.toPayload();

@@ -5,8 +5,11 @@ import { ensureStream, jetstream, NatsConnectionManager } from '@platform/nats';
 import { OutboxRelay } from '@platform/persistence';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
-import { APP_GUARD } from '@nestjs/core';
-import { CallerTokenVerifier, importPublicKey, MessageAccessGuard } from '@platform/auth';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuditLog } from '@platform/audit';
+import { AuditController } from './audit/audit.controller';
+import type { AfterCommit } from './infrastructure/transactions';
+import { CallerContextInterceptor, CallerTokenVerifier, importPublicKey, MessageAccessGuard } from '@platform/auth';
 import type { OrgStructureConfig } from './config';
 import { EstablishmentController } from './establishment/establishment.controller';
 import { EstablishmentService } from './establishment/establishment-service';
@@ -26,6 +29,10 @@ export const CONFIG = Symbol('CONFIG');
 
 /** Advisory lock key of this service's outbox relay (one publisher at a time keeps events in order). */
 const OUTBOX_LOCK_KEY = 7_301_002;
+/** Advisory lock key serialising appends to this service's audit chain. */
+const AUDIT_LOCK_KEY = 7_301_003;
+/** The relay's nudge and the audit log, which every write uses. */
+export const WRITE_HOOKS = Symbol('WRITE_HOOKS');
 
 @Module({})
 export class OrgStructureModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -47,11 +54,19 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
         ImportsController,
         EstablishmentController,
         HealthController,
+        AuditController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CallerTokenVerifier, useFactory: async () => new CallerTokenVerifier(await importPublicKey(config.AUTH_PUBLIC_KEY)) },
         { provide: APP_GUARD, useClass: MessageAccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: CallerContextInterceptor },
+        { provide: AuditLog, inject: [DataSource], useFactory: (db: DataSource) => new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY }) },
+        {
+          provide: WRITE_HOOKS,
+          inject: [OutboxRelay, AuditLog],
+          useFactory: (relay: OutboxRelay, audit: AuditLog): AfterCommit => ({ nudge: () => relay.nudge(), audit }),
+        },
         { provide: LOGGER, useValue: logger },
         {
           provide: DataSource,
@@ -83,19 +98,19 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
         { provide: UnitQueries, inject: [DataSource], useFactory: (db: DataSource) => new UnitQueries(db) },
         {
           provide: RestructuringService,
-          inject: [DataSource, OutboxRelay, UnitQueries],
-          useFactory: (db: DataSource, relay: OutboxRelay, units: UnitQueries) => new RestructuringService(db, relay, units),
+          inject: [DataSource, WRITE_HOOKS, UnitQueries],
+          useFactory: (db: DataSource, hooks: AfterCommit, units: UnitQueries) => new RestructuringService(db, hooks, units),
         },
         { provide: StatisticsQueries, inject: [DataSource], useFactory: (db: DataSource) => new StatisticsQueries(db) },
         {
           provide: ImportUnits,
-          inject: [DataSource, OutboxRelay],
-          useFactory: (db: DataSource, relay: OutboxRelay) => new ImportUnits(db, relay),
+          inject: [DataSource, WRITE_HOOKS],
+          useFactory: (db: DataSource, hooks: AfterCommit) => new ImportUnits(db, hooks),
         },
         {
           provide: EstablishmentService,
-          inject: [DataSource, OutboxRelay],
-          useFactory: (db: DataSource, relay: OutboxRelay) => new EstablishmentService(db, relay),
+          inject: [DataSource, WRITE_HOOKS],
+          useFactory: (db: DataSource, hooks: AfterCommit) => new EstablishmentService(db, hooks),
         },
       ],
       exports: [OutboxRelay, DataSource],

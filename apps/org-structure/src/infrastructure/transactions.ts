@@ -1,12 +1,33 @@
 import { DomainError } from '@contracts/common';
 import { OrgErrorCode } from '@contracts/org-structure';
 import { appendToOutbox, type OutboxEvent } from '@platform/persistence';
+import type { AuditLog } from '@platform/audit';
+import { currentCall } from '@platform/auth';
+import { currentRequestId } from '@platform/logging';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OrgErrors } from '../domain/errors';
 
-/** Something that publishes soon after a commit (the outbox relay's nudge). */
+/** What a write also does: wake the outbox relay after the commit, and audit the change inside the transaction. */
 export interface AfterCommit {
   nudge(): void;
+  audit?: AuditLog;
+}
+
+/** Who did it: the caller of the current message, or the operator running a command. */
+function auditActor() {
+  const call = currentCall();
+  return call
+    ? { userId: call.caller.userId, username: call.caller.username, roles: call.caller.roles.map((r) => r.role), clientAddress: call.caller.clientAddress }
+    : { userId: null, username: 'operator', roles: [], clientAddress: null };
+}
+
+function auditAction(): string {
+  return currentCall()?.subject ?? 'org.operator-command';
+}
+
+function objectOf(result: unknown): { type: string | null; id: string | null } {
+  const id = (result as { id?: unknown } | null)?.id;
+  return { type: 'org-structure', id: typeof id === 'string' ? id : null };
 }
 
 /**
@@ -22,12 +43,35 @@ export async function writeWithEvents<T>(
     const result = await db.transaction(async (manager) => {
       const { result, events } = await work(manager);
       await appendToOutbox(manager, events);
+      // Last in the transaction: the audit lock is held only until the commit.
+      await relay.audit?.append(
+        {
+          actor: auditActor(),
+          action: auditAction(),
+          object: objectOf(result),
+          outcome: 'success',
+          requestId: currentRequestId() ?? null,
+          details: { events: events.map((e) => e.subject) },
+        },
+        manager,
+      );
       return result;
     });
     relay.nudge();
     return result;
   } catch (error) {
-    throw translateConstraintError(error);
+    const translated = translateConstraintError(error);
+    // A refused change is on record too, outside the rolled-back transaction.
+    await relay.audit
+      ?.append({
+        actor: auditActor(),
+        action: auditAction(),
+        outcome: 'failure',
+        requestId: currentRequestId() ?? null,
+        details: { code: (translated as { code?: string }).code ?? 'INTERNAL' },
+      })
+      .catch(() => undefined);
+    throw translated;
   }
 }
 

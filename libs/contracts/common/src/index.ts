@@ -5,3 +5,4 @@ export * from './health';
 export * from './pagination';
 export * from './validation';
 export * from './access';
+export * from './audit';

@@ -1,5 +1,9 @@
 import { AuthErrorCode, CALLER_HEADER, DomainError, hasPermission, type CallerIdentity, type Permission } from '@contracts/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Observable } from 'rxjs';
 import {
+  type CallHandler,
+  type NestInterceptor,
   type CanActivate,
   createParamDecorator,
   type ExecutionContext,
@@ -62,3 +66,26 @@ export const Caller = createParamDecorator((_data: unknown, context: ExecutionCo
   if (!caller) throw new DomainError(AuthErrorCode.Unauthenticated, 'No verified caller');
   return caller;
 });
+
+interface CallContext {
+  caller: CallerIdentity;
+  subject: string;
+}
+const callContext = new AsyncLocalStorage<CallContext>();
+
+/** The verified caller and subject of the message being handled, anywhere below the handler (audit, logs). */
+export function currentCall(): CallContext | undefined {
+  return callContext.getStore();
+}
+
+/** Makes `currentCall()` answer inside the handler; registered after the guard. */
+@Injectable()
+export class CallerContextInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const nats = context.switchToRpc().getContext<NatsContext>();
+    const caller = nats ? callers.get(nats) : undefined;
+    if (!caller) return next.handle();
+    const store = { caller, subject: nats.getSubject() };
+    return new Observable((subscriber) => callContext.run(store, () => next.handle().subscribe(subscriber)));
+  }
+}
