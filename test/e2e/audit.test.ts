@@ -1,0 +1,91 @@
+import { Client } from 'pg';
+import { waitFor } from '@platform/testing';
+import { provinceRows } from './support/dataset';
+import { startPlatform, type Json, type Platform } from './support/platform';
+
+/* Every authentication, denied request and change is on an append-only, hash-chained record that detects tampering. */
+let p: Platform;
+let auditor: { token: string; id: string };
+
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function sql<T = Json>(text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: p.database.url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  p = await startPlatform();
+  await p.http('POST', '/api/v1/org/imports', { format: 'json', rows: provinceRows('HB', 'Hòa Bình') });
+  auditor = await p.userWithRole('auditor', null);
+});
+
+afterAll(async () => {
+  await p?.stop();
+});
+
+it('records logins, denied requests and changes, each with who, what, when and the request id', async () => {
+  await p.http('GET', '/api/v1/admin/users', undefined, as(auditor.token)); // denied: auditors do not administer
+  const logins = await p.http('GET', '/api/v1/audit/events?action=auth.login', undefined, as(auditor.token));
+  expect(logins.status).toBe(200);
+  expect(logins.body.items.some((r: Json) => r.outcome === 'success' && r.actor.username === 'admin')).toBe(true);
+
+  const denied = await p.http('GET', `/api/v1/audit/events?actor=${auditor.id}&action=http.get`, undefined, as(auditor.token));
+  expect(denied.body.items[0]).toMatchObject({ outcome: 'denied', object: { type: 'route', id: '/api/v1/admin/users' } });
+
+  const change = await p.http('POST', '/api/v1/org/restructurings', {
+    decisionRef: '10-NQ/TU',
+    effectiveDate: '2025-01-01',
+    operations: [{ type: 'rename', unit: { code: 'HB-X1' }, name: 'Đảng ủy xã Một (mới)' }],
+  });
+  const changes = await p.http('GET', '/api/v1/audit/events?service=org-structure&action=org.v1.restructuring.apply', undefined, as(auditor.token));
+  expect(changes.body.items[0]).toMatchObject({
+    outcome: 'success',
+    object: { id: change.body.id },
+    requestId: change.headers.get('x-request-id'),
+    actor: { username: 'admin', roles: ['administrator'] },
+  });
+});
+
+it('audits reading the audit trail itself', async () => {
+  await p.http('GET', '/api/v1/audit/events', undefined, as(auditor.token));
+  const reads = await p.http('GET', `/api/v1/audit/events?action=audit.read&actor=${auditor.id}`, undefined, as(auditor.token));
+  expect(reads.body.items.length).toBeGreaterThanOrEqual(2);
+});
+
+it('is refused to roles without audit.read', async () => {
+  const clerk = await p.userWithRole('records-clerk', null);
+  expect((await p.http('GET', '/api/v1/audit/events', undefined, as(clerk.token))).status).toBe(403);
+});
+
+it('cannot be changed by the service\'s own database connection', async () => {
+  await expect(sql('UPDATE identity.audit_log SET action = $1', ['x'])).rejects.toThrow(/append-only/);
+  await expect(sql('DELETE FROM org_structure.audit_log')).rejects.toThrow(/append-only/);
+});
+
+it('verifies every chain, and detects a modified record', async () => {
+  const clean = await p.http('GET', '/api/v1/audit/verify', undefined, as(auditor.token));
+  expect(clean.body.ok).toBe(true);
+  expect(clean.body.chains.map((c: Json) => [c.service, c.ok])).toEqual([
+    ['gateway', true],
+    ['org-structure', true],
+  ]);
+  expect(clean.body.chains[1].head.hash).toMatch(/^[0-9a-f]{64}$/);
+
+  // Someone with the database owner's rights switches the guard off and edits history.
+  await sql(`ALTER TABLE org_structure.audit_log DISABLE TRIGGER USER`);
+  await sql(`UPDATE org_structure.audit_log SET details = '{"events":[]}' WHERE seq = 1`);
+  await sql(`ALTER TABLE org_structure.audit_log ENABLE TRIGGER USER`);
+  let tampered: Json = null;
+  await waitFor(async () => {
+    tampered = await p.http('GET', '/api/v1/audit/verify?service=org-structure', undefined, as(auditor.token));
+    return tampered.status === 200;
+  }, 5_000, 'verify');
+  expect(tampered.body.ok).toBe(false);
+  expect(tampered.body.chains[0].problems[0]).toMatchObject({ seq: '1', problem: 'hash-mismatch' });
+});
