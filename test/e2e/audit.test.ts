@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { waitFor } from '@platform/testing';
 import { provinceRows } from './support/dataset';
@@ -88,4 +90,18 @@ it('verifies every chain, and detects a modified record', async () => {
   }, 5_000, 'verify');
   expect(tampered.body.ok).toBe(false);
   expect(tampered.body.chains[0].problems[0]).toMatchObject({ seq: '1', problem: 'hash-mismatch' });
+});
+
+it('has operator commands to export a head and verify a chain against it', () => {
+  const cli = (app: string, ...args: string[]) =>
+    spawnSync(process.execPath, [join(__dirname, '..', '..', `apps/${app}/dist/cli.js`), ...args], {
+      env: { ...process.env, DATABASE_URL: p.database.url, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+    });
+  const head = JSON.parse(cli('gateway', 'audit:head').stdout);
+  expect(head.hash).toMatch(/^[0-9a-f]{64}$/);
+  expect(cli('gateway', 'audit:verify', head.seq, head.hash).status).toBe(0);
+  expect(cli('gateway', 'audit:verify', head.seq, '0'.repeat(64)).status).toBe(1);
+  // The org-structure chain was tampered with above.
+  expect(cli('org-structure', 'audit:verify').status).toBe(1);
 });

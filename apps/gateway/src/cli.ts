@@ -7,6 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { gatewayEnv } from './config';
+import { AuditLog } from '@platform/audit';
+import { AUDIT_LOCK_KEY } from './audit/audit-lock';
 import { identityDataSource } from './identity/database';
 import { hashPassword } from './identity/passwords';
 import { passwordProblems } from './identity/password-policy';
@@ -17,7 +19,9 @@ const USAGE = `usage: node apps/gateway/dist/cli.js <command>
   create-admin [password-file]     create the first administrator if none exists: ADMIN_USERNAME (default admin)
                                    with ADMIN_PASSWORD, or a generated password printed once and written to
                                    password-file (readable by the owner only)
-  generate-signing-key <file>      write a new Ed25519 private key (PEM, owner-only) and <file>.pub`;
+  generate-signing-key <file>      write a new Ed25519 private key (PEM, owner-only) and <file>.pub
+  audit:verify [seq hash]          recompute the gateway's audit chain (against an exported head); exit 1 on tampering
+  audit:head                       print the chain's last record, to keep outside the system`;
 
 const databaseOnly = gatewayEnv.pick({ DATABASE_URL: true, DATABASE_SCHEMA: true, DATABASE_POOL_SIZE: true, DATABASE_STATEMENT_TIMEOUT_MS: true });
 
@@ -27,7 +31,7 @@ function writeOwnerOnly(path: string, content: string): void {
   chmodSync(path, 0o600);
 }
 
-async function main([command, argument]: string[]): Promise<number> {
+async function main([command, argument, ...rest]: string[]): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   switch (command) {
     case 'generate-signing-key': {
@@ -44,6 +48,8 @@ async function main([command, argument]: string[]): Promise<number> {
     }
     case 'migrate':
     case 'migrate:revert':
+    case 'audit:verify':
+    case 'audit:head':
     case 'create-admin': {
       const config = loadConfig(databaseOnly, withFileSecrets(process.env, ['DATABASE_URL', 'ADMIN_PASSWORD']));
       const db = await identityDataSource(config).initialize();
@@ -51,6 +57,15 @@ async function main([command, argument]: string[]): Promise<number> {
         if (command === 'migrate') {
           const applied = await runMigrations(db, config.DATABASE_SCHEMA);
           out(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+        } else if (command === 'audit:head' || command === 'audit:verify') {
+          const audit = new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY });
+          if (command === 'audit:head') {
+            out(JSON.stringify(await audit.head()));
+            return 0;
+          }
+          const result = await audit.verify({ expectedHead: argument && rest[0] ? { seq: argument, hash: rest[0] } : undefined });
+          out(JSON.stringify(result, null, 2));
+          return result.ok ? 0 : 1;
         } else if (command === 'migrate:revert') {
           await revertLastMigration(db);
           out('reverted the last migration');

@@ -8,6 +8,7 @@ import { importSPKI } from 'jose';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '@platform/audit';
 import { AuditController } from './audit/audit.controller';
+import { AUDIT_LOCK_KEY } from './audit/audit-lock';
 import { DatabaseAuditTrail } from './audit/database-audit-trail';
 import type { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -24,9 +25,6 @@ import { SuccessorFollower } from './identity/successor-follower';
 import { OrgController } from './org/org.controller';
 import { AUDIT_TRAIL, GATEWAY_CONFIG, GATEWAY_LOGGER } from './tokens';
 import type { AuditTrail } from './audit/audit-trail';
-
-/** Advisory lock key serialising appends to the gateway's audit chain. */
-const AUDIT_LOCK_KEY = 7_301_101;
 
 @Module({})
 export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DomainError, healthSubject, type HealthReply } from '@contracts/common';
 import { applyRestructuringRequest, ORG_SERVICE } from '@contracts/org-structure';
+import { AuditLog } from '@platform/audit';
 import { createLogger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient, parsePayload } from '@platform/nats';
 import { revertLastMigration, runMigrations } from '@platform/persistence';
@@ -9,7 +10,8 @@ import type { DataSource } from 'typeorm';
 import { loadOrgStructureConfig } from './config';
 import { ImportUnits } from './imports/import-units';
 import { readCsv, readJson, validateRows } from './imports/parse-import';
-import { orgDataSource } from './infrastructure/database';
+import { AUDIT_LOCK_KEY, orgDataSource } from './infrastructure/database';
+import type { AfterCommit } from './infrastructure/transactions';
 import { RestructuringService } from './restructuring/restructuring-service';
 import { UnitQueries } from './units/unit-queries';
 
@@ -19,7 +21,14 @@ const USAGE = `usage: node apps/org-structure/dist/cli.js <command>
   import <file>        import a unit tree from a .json (array of rows) or .csv file
   restructure <file>   apply a restructuring from a .json file (the body of POST /api/v1/org/restructurings),
                        all or nothing
-  health               ask the running service over NATS whether it is healthy (exit 0 when it is)`;
+  health               ask the running service over NATS whether it is healthy (exit 0 when it is)
+  audit:verify [seq hash]  recompute the audit chain (against an exported head when given); exit 1 on tampering
+  audit:head           print the chain's last record, to keep outside the system`;
+
+/** Operator commands write through the outbox (the running service publishes) and are audited as the operator. */
+function operatorHooks(db: DataSource): AfterCommit {
+  return { nudge: () => undefined, audit: new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY }) };
+}
 
 /** Operator commands of the organisation-structure service. */
 async function main(argv: string[]): Promise<number> {
@@ -56,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
       const db = await orgDataSource(config).initialize();
       try {
         // Events reach JetStream through the outbox: the running service's relay publishes them.
-        const result = await new ImportUnits(db, { nudge: () => undefined }).run(rows, [...read.errors, ...errors]);
+        const result = await new ImportUnits(db, operatorHooks(db)).run(rows, [...read.errors, ...errors]);
         out(`created ${result.created}, unchanged ${result.unchanged}`);
       } catch (error) {
         const details = (error as { extra?: { details?: { rows?: unknown[] } } }).extra?.details?.rows;
@@ -75,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
         const request = parsePayload(applyRestructuringRequest, JSON.parse(readFileSync(argument, 'utf8')) as unknown);
         db = await orgDataSource(config).initialize();
         // Events reach JetStream through the outbox: the running service's relay publishes them.
-        const applied = await new RestructuringService(db, { nudge: () => undefined }, new UnitQueries(db)).apply(request);
+        const applied = await new RestructuringService(db, operatorHooks(db), new UnitQueries(db)).apply(request);
         const counts = new Map<string, number>();
         for (const operation of applied.operations) counts.set(operation.type, (counts.get(operation.type) ?? 0) + 1);
         out(
@@ -96,6 +105,23 @@ async function main(argv: string[]): Promise<number> {
         await db?.destroy();
       }
       return 0;
+    }
+    case 'audit:verify':
+    case 'audit:head': {
+      const db = await orgDataSource(config).initialize();
+      try {
+        const audit = new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY });
+        if (command === 'audit:head') {
+          out(JSON.stringify(await audit.head()));
+          return 0;
+        }
+        const expectedHead = argument && argv[2] ? { seq: argument, hash: argv[2] } : undefined;
+        const result = await audit.verify({ expectedHead });
+        out(JSON.stringify(result, null, 2));
+        return result.ok ? 0 : 1;
+      } finally {
+        await db.destroy();
+      }
     }
     case 'health': {
       const connections = new NatsConnectionManager({ url: config.NATS_URL, name: `${ORG_SERVICE}-health`, logger });

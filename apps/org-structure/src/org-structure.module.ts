@@ -16,7 +16,7 @@ import { EstablishmentService } from './establishment/establishment-service';
 import { HealthController } from './health/health.controller';
 import { ImportsController } from './imports/imports.controller';
 import { ImportUnits } from './imports/import-units';
-import { orgDataSource } from './infrastructure/database';
+import { AUDIT_LOCK_KEY, orgDataSource } from './infrastructure/database';
 import { RestructuringController } from './restructuring/restructuring.controller';
 import { RestructuringService } from './restructuring/restructuring-service';
 import { StatisticsController } from './statistics/statistics.controller';
@@ -29,8 +29,6 @@ export const CONFIG = Symbol('CONFIG');
 
 /** Advisory lock key of this service's outbox relay (one publisher at a time keeps events in order). */
 const OUTBOX_LOCK_KEY = 7_301_002;
-/** Advisory lock key serialising appends to this service's audit chain. */
-const AUDIT_LOCK_KEY = 7_301_003;
 /** The relay's nudge and the audit log, which every write uses. */
 export const WRITE_HOOKS = Symbol('WRITE_HOOKS');
 
