@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuditLog } from '@platform/audit';
 import { AuditController } from './audit/audit.controller';
+import { Scopes } from './domain/scope';
 import type { AfterCommit } from './infrastructure/transactions';
 import { CallerContextInterceptor, CallerTokenVerifier, importPublicKey, MessageAccessGuard } from '@platform/auth';
 import type { OrgStructureConfig } from './config';
@@ -94,6 +95,7 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
             }),
         },
         { provide: UnitQueries, inject: [DataSource], useFactory: (db: DataSource) => new UnitQueries(db) },
+        { provide: Scopes, inject: [DataSource], useFactory: (db: DataSource) => new Scopes(db) },
         {
           provide: RestructuringService,
           inject: [DataSource, WRITE_HOOKS, UnitQueries],

@@ -1,5 +1,5 @@
 import { scopeFor, type CallerIdentity, type Permission } from '@contracts/common';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { OrgErrors } from './errors';
 
 /**
@@ -57,5 +57,14 @@ export class Scope {
   /** Out of scope reads as "does not exist", so a unit's existence does not leak. */
   async require(manager: EntityManager, unitId: string, asOf?: string): Promise<void> {
     if (!(await this.contains(manager, unitId))) throw OrgErrors.unitNotFound(unitId, asOf);
+  }
+}
+
+/** Builds a caller's scope for a permission; injected into message controllers. */
+export class Scopes {
+  constructor(private readonly db: DataSource) {}
+
+  of(caller: CallerIdentity, permission: Permission): Promise<Scope> {
+    return Scope.of(this.db.manager, caller, permission);
   }
 }

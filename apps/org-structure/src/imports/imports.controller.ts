@@ -4,8 +4,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { parsePayload } from '@platform/nats';
 import { Caller, RequiresPermission } from '@platform/auth';
 import { Permission, type CallerIdentity } from '@contracts/common';
-import { Scope } from '../domain/scope';
-import { DataSource } from 'typeorm';
+import { Scopes } from '../domain/scope';
 import { ImportUnits } from './import-units';
 import { readCsv, readJson, validateRows } from './parse-import';
 
@@ -13,12 +12,8 @@ import { readCsv, readJson, validateRows } from './parse-import';
 export class ImportsController {
   constructor(
     private readonly importUnits: ImportUnits,
-    private readonly db: DataSource,
+    private readonly scopes: Scopes,
   ) {}
-
-  private scope(caller: CallerIdentity, permission: Permission): Promise<Scope> {
-    return Scope.of(this.db.manager, caller, permission);
-  }
 
   @MessagePattern(OrgSubject.importUnits)
   @RequiresPermission(Permission.OrgUnitRestructure)
@@ -26,6 +21,6 @@ export class ImportsController {
     const request = parsePayload(importUnitsRequest, data);
     const read = request.format === 'csv' ? readCsv(request.content) : { rows: readJson(request.rows), errors: [] };
     const { rows, errors } = validateRows(read.rows);
-    return this.importUnits.run(rows, [...read.errors, ...errors], request.decisionRef, await this.scope(caller, Permission.OrgUnitRestructure));
+    return this.importUnits.run(rows, [...read.errors, ...errors], request.decisionRef, await this.scopes.of(caller, Permission.OrgUnitRestructure));
   }
 }
