@@ -47,9 +47,11 @@ export async function createGateway(
       .setTitle('Political system records platform')
       .setDescription(
         'Organisation structure of the Party, State, Fatherland Front and mass organisations, with history: ' +
-          'every read takes `asOf`. Errors are RFC 9457 problem documents (`application/problem+json`).',
+          'every read takes `asOf`. Errors are RFC 9457 problem documents (`application/problem+json`). ' +
+          'Log in with POST /api/v1/auth/login and send the access token as `Authorization: Bearer <token>`.',
       )
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });

@@ -21,7 +21,7 @@ import {
   subtreeRequest,
 } from '@contracts/org-structure';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CommonErrorCode } from '@contracts/common';
 import { HttpProblem } from '../http/problem';
 import { ApiProblems, ApiUnitIdParam, ApiZodBody, ApiZodQuery } from '../http/openapi';
@@ -35,6 +35,7 @@ type Query = Record<string, unknown>;
 
 /** The organisation structure (ORG-1 … ORG-9): thin HTTP adapters over the org-structure service's subjects. */
 @ApiTags('organisation structure')
+@ApiBearerAuth()
 @Controller('api/v1/org')
 export class OrgController {
   constructor(private readonly service: ServiceClient) {}
