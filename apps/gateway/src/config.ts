@@ -22,6 +22,8 @@ export const gatewayEnv = z.object({
   AUTH_ISSUER: z.string().min(1).default('political-system-records'),
   AUTH_AUDIENCE: z.string().min(1).default('political-system-records-api'),
   ACCESS_TOKEN_TTL_SECONDS: seconds.default(900),
+  /** How long who a token stands for is reused before it is read again (0: read on every request). */
+  IDENTITY_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   REFRESH_TOKEN_TTL_SECONDS: seconds.default(604_800),
   /** Failed logins allowed per account, and per client address, within the window before 429. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: count.default(5),

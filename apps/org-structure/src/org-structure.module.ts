@@ -1,7 +1,7 @@
 import { ORG_EVENTS_STREAM, ORG_EVENTS_SUBJECTS, ORG_SERVICE } from '@contracts/org-structure';
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@platform/logging';
-import { ensureStream, jetstream, NatsConnectionManager } from '@platform/nats';
+import { ensureStream, handledMessages, jetstream, NatsConnectionManager } from '@platform/nats';
 import { OutboxRelay } from '@platform/persistence';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
@@ -125,6 +125,6 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
     await this.relay.stop();
     await this.nats.close();
     if (this.db.isInitialized) await this.db.destroy();
-    this.logger.info('stopped');
+    this.logger.info({ handled: Object.fromEntries(handledMessages) }, 'stopped');
   }
 }

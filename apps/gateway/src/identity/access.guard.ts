@@ -2,8 +2,10 @@ import { AuthErrorCode, DomainError, hasPermission, todayIso, type CallerIdentit
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { declaredAccess } from '@platform/auth';
+import { recentCallers } from './identity-cache';
 import type { FastifyRequest } from 'fastify';
-import { AUDIT_TRAIL } from '../tokens';
+import { AUDIT_TRAIL, GATEWAY_CONFIG } from '../tokens';
+import type { GatewayConfig } from '../config';
 import type { AuditTrail } from '../audit/audit-trail';
 import { IdentityStore } from './identity-store';
 import { AccessTokens } from './tokens';
@@ -25,14 +27,19 @@ export class AccessGuard implements CanActivate {
     @Inject(AccessTokens) private readonly tokens: AccessTokens,
     @Inject(IdentityStore) private readonly store: IdentityStore,
     @Inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
+
+  private get cacheMs(): number {
+    return this.config.IDENTITY_CACHE_SECONDS * 1_000;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = declaredAccess(this.reflector, context.getHandler(), context.getClass());
     if (access?.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     try {
-      const { caller, sessionId } = await this.authenticate(request);
+      const { caller, sessionId } = await this.cachedAuthenticate(request);
       request.caller = caller;
       request.sessionId = sessionId;
       if (!access) throw new DomainError(AuthErrorCode.Forbidden, 'This route declares no permission');
@@ -60,32 +67,39 @@ export class AccessGuard implements CanActivate {
     }
   }
 
-  private async authenticate(request: FastifyRequest): Promise<{ caller: CallerIdentity; sessionId: string | null }> {
+  private async cachedAuthenticate(request: FastifyRequest): Promise<{ caller: CallerIdentity; sessionId: string | null }> {
+    const key = typeof request.headers.authorization === 'string' ? request.headers.authorization : '';
+    const cached = key ? recentCallers.get(key) : undefined;
+    if (cached) return { caller: { ...cached.caller, clientAddress: request.ip }, sessionId: cached.sessionId };
+    const { expiresAt, ...fresh } = await this.authenticate(request);
+    // Never past the token's own expiry.
+    if (key && this.cacheMs > 0) recentCallers.set(key, fresh, Math.min(this.cacheMs, expiresAt - Date.now()));
+    return fresh;
+  }
+
+  private async authenticate(request: FastifyRequest): Promise<{ caller: CallerIdentity; sessionId: string | null; expiresAt: number }> {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]{10,4096})$/.exec(header) : null;
     if (!match) throw new DomainError(AuthErrorCode.Unauthenticated, 'Send an access token: Authorization: Bearer <token>');
     const verified = await this.tokens.verify(match[1]);
-    const user =
+    const userId =
       'local' in verified
-        ? await this.store.userById(verified.local.userId)
-        : await this.store.userByExternal(verified.external.issuer, verified.external.subject, verified.external.username);
-    if (!user || user.status !== 'active') {
+        ? verified.local.userId
+        : (await this.store.userByExternal(verified.external.issuer, verified.external.subject, verified.external.username))?.id;
+    const sessionId = 'local' in verified ? verified.local.sessionId : null;
+    const found = userId ? await this.store.callerOf(userId, sessionId, todayIso()) : null;
+    if (!found || found.user.status !== 'active') {
       throw new DomainError(AuthErrorCode.Unauthenticated, 'The account does not exist or is disabled');
     }
-    if ('local' in verified && verified.local.sessionId) {
-      const [session] = await this.store.db.query(
-        'SELECT 1 FROM refresh_token WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1',
-        [verified.local.sessionId],
-      );
-      if (!session) throw new DomainError(AuthErrorCode.Unauthenticated, 'The session has ended');
-    }
+    if (!found.sessionOpen) throw new DomainError(AuthErrorCode.Unauthenticated, 'The session has ended');
     const caller: CallerIdentity = {
-      userId: user.id,
-      username: user.username,
-      roles: await this.store.activeRoles(user.id, todayIso()),
-      clearance: user.clearance,
+      userId: found.user.id,
+      username: found.user.username,
+      roles: found.roles,
+      clearance: found.user.clearance,
       clientAddress: request.ip,
     };
-    return { caller, sessionId: 'local' in verified ? verified.local.sessionId : null };
+    const expiresAt = 'local' in verified ? (verified.local.expiresAt ?? 0) : verified.external.expiresAt;
+    return { caller, sessionId, expiresAt };
   }
 }

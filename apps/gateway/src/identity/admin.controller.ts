@@ -9,6 +9,7 @@ import { ApiProblems, ApiZodBody } from '../http/openapi';
 import { validate } from '../http/validation';
 import { AUDIT_TRAIL } from '../tokens';
 import { actorOf, AuthService } from './auth-service';
+import { recentCallers } from './identity-cache';
 import { IdentityStore, type UserRecord } from './identity-store';
 import {
   assignmentParams,
@@ -175,6 +176,8 @@ export class AdminController {
   }
 
   private change(call: CallContext, action: string, userId: string, details: Record<string, unknown>) {
+    // Every change here can change what a caller may do: forget cached callers.
+    recentCallers.clear();
     return {
       action,
       outcome: 'success' as const,

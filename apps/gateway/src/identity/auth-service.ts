@@ -8,6 +8,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuditTrail } from '../audit/audit-trail';
+import { recentCallers } from './identity-cache';
 import type { IdentityStore } from './identity-store';
 import type { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './passwords';
@@ -113,6 +114,7 @@ export class AuthService {
       });
     if (row.used_at) {
       await this.store.db.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [row.family_id]);
+      recentCallers.clear();
       await audit('denied', 'reuse: session revoked');
       throw unauthenticated('This refresh token was already used; the session is revoked');
     }
@@ -137,6 +139,7 @@ export class AuthService {
   }
 
   async logout(caller: CallerIdentity, sessionId: string | null, meta: RequestMeta): Promise<void> {
+    recentCallers.clear();
     if (sessionId) {
       await this.store.db.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND user_id = $2 AND revoked_at IS NULL', [
         sessionId,

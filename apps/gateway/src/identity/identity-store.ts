@@ -58,6 +58,24 @@ export class IdentityStore {
     return linked?.[0] ?? null;
   }
 
+  /**
+   * Everything a request needs to know about its caller, in one round trip: the user, whether the session is
+   * still open (null session: not a session token) and the roles in force today.
+   */
+  async callerOf(userId: string, sessionId: string | null, today: string): Promise<{ user: UserRecord; sessionOpen: boolean; roles: ScopedRole[] } | null> {
+    const [row] = await this.db.query(
+      `SELECT to_jsonb(u) AS "user",
+              ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM refresh_token t WHERE t.family_id = $2 AND t.revoked_at IS NULL)) AS "sessionOpen",
+              COALESCE((SELECT jsonb_agg(jsonb_build_object('role', a.role, 'unitId', a.unit_id))
+                          FROM role_assignment a
+                         WHERE a.user_id = u.id AND a.valid_from <= $3::date AND (a.valid_to IS NULL OR a.valid_to > $3::date)),
+                       '[]'::jsonb) AS roles
+         FROM app_user u WHERE u.id = $1`,
+      [userId, sessionId, today],
+    );
+    return row ?? null;
+  }
+
   /** Role assignments in force today (ORG-2 dating: from valid_from, until valid_to exclusive). */
   async activeRoles(userId: string, today: string): Promise<ScopedRole[]> {
     const rows: AssignmentRecord[] = await this.db.query(

@@ -5,6 +5,7 @@ import type { NatsConnectionManager } from '@platform/nats';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { AuditTrail } from '../audit/audit-trail';
+import { recentCallers } from './identity-cache';
 
 const CONSUMER = 'gateway-role-scopes';
 
@@ -81,6 +82,7 @@ export class SuccessorFollower {
           RETURNING id, user_id, role, unit_id`,
         [predecessors, event.effectiveDate],
       );
+      if (moved.length > 0) recentCallers.clear();
       for (const assignment of moved) {
         for (const successor of successors) {
           const id = randomUUID();

@@ -5,11 +5,14 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 export interface AccessClaims {
   userId: string;
+  /** When the token stops being valid (ms since the epoch); absent when issuing. */
+  expiresAt?: number;
   /** The refresh-token family (session) the token belongs to; logout revokes it. */
   sessionId: string | null;
 }
 
 export interface ExternalClaims {
+  expiresAt: number;
   issuer: string;
   subject: string;
   username: string | null;
@@ -61,7 +64,12 @@ export class AccessTokens {
       const username = payload[this.options.oidc.usernameClaim];
       if (!payload.sub) unauthenticated();
       return {
-        external: { issuer: this.options.oidc.issuer, subject: payload.sub as string, username: typeof username === 'string' ? username : null },
+        external: {
+          issuer: this.options.oidc.issuer,
+          subject: payload.sub as string,
+          username: typeof username === 'string' ? username : null,
+          expiresAt: (payload.exp ?? 0) * 1_000,
+        },
       };
     }
     const { payload } = await jwtVerify<JWTPayload & { sid?: string }>(token, this.keys.publicKey, {
@@ -71,7 +79,7 @@ export class AccessTokens {
       clockTolerance: 5,
     }).catch(() => unauthenticated());
     if (!payload.sub) unauthenticated();
-    return { local: { userId: payload.sub as string, sessionId: payload.sid ?? null } };
+    return { local: { userId: payload.sub as string, sessionId: payload.sid ?? null, expiresAt: (payload.exp ?? 0) * 1_000 } };
   }
 }
 

@@ -1,3 +1,4 @@
 export * from './keys';
 export * from './caller-token';
 export * from './message-guard';
+export * from './expiring-cache';

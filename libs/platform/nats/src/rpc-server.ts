@@ -69,11 +69,16 @@ export class RpcErrorFilter implements ExceptionFilter {
   }
 }
 
+/** Messages this process handled, by subject: logged at shutdown, so replicas can be seen to share the work. */
+export const handledMessages = new Map<string, number>();
+
 /** Carries the caller's request id from the NATS headers into every log line of the handler. */
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const nats = context.switchToRpc().getContext<NatsContext>();
+    const subject = nats?.getSubject?.();
+    if (subject) handledMessages.set(subject, (handledMessages.get(subject) ?? 0) + 1);
     const requestId = nats?.getHeaders?.()?.get(MessageHeader.requestId) || currentRequestId() || randomUUID();
     return new Observable((subscriber) =>
       runWithRequestId(requestId, () => next.handle().subscribe(subscriber)),

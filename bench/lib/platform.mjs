@@ -1,0 +1,186 @@
+// The platform for benchmarks: compiled gateway and org-structure processes on a private nats-server and a
+// scratch database, with an administrator and a read-only user logged in. Like the end-to-end tests, nothing
+// is shared with a platform left running on the machine.
+import { spawn, spawnSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Secret, TOTP } from 'otpauth';
+import { REPO_ROOT, canConnect, ensureTestPostgres, resolveNatsServerBinary, sleep, waitFor } from '../../tools/lib/infra.mjs';
+
+export const node = process.execPath;
+export const app = (name, file = 'main.js') => join(REPO_ROOT, `apps/${name}/dist/${file}`);
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startNats() {
+  const port = await freePort();
+  const store = mkdtempSync(join(tmpdir(), 'bench-nats-'));
+  const child = spawn(resolveNatsServerBinary(), ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
+  await waitFor(() => canConnect('127.0.0.1', port), 10_000, 'nats-server');
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(store, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createDatabase(prefix) {
+  const { url: adminUrl, stop } = await ensureTestPostgres({ log: () => undefined });
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    adminUrl,
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+      await stop?.();
+    },
+  };
+}
+
+export function totpCode(secret) {
+  return new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate();
+}
+
+/** Starts the platform; `orgReplicas` org-structure processes share the queue group. */
+export async function startPlatform({ orgReplicas = 1, env: extraEnv = {} } = {}) {
+  const nats = await startNats();
+  const database = await createDatabase('bench');
+  const port = await freePort();
+  const keyDir = mkdtempSync(join(tmpdir(), 'bench-keys-'));
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  writeFileSync(join(keyDir, 'signing.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  writeFileSync(join(keyDir, 'signing.pem.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+  const env = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    NATS_URL: nats.url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
+    AUTH_PUBLIC_KEY_FILE: join(keyDir, 'signing.pem.pub'),
+    ADMIN_USERNAME: 'bench-admin',
+    ADMIN_PASSWORD: 'bench-admin-passphrase',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    ...extraEnv,
+  };
+  for (const command of [[app('org-structure', 'cli.js'), 'migrate'], [app('gateway', 'cli.js'), 'migrate'], [app('gateway', 'cli.js'), 'create-admin']]) {
+    const result = spawnSync(node, command, { env, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${command.join(' ')}: ${result.stdout}${result.stderr}`);
+  }
+  const children = [];
+  const launch = (main) => {
+    const child = spawn(node, [main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.output = '';
+    child.stdout.on('data', (chunk) => (child.output += chunk));
+    children.push(child);
+    return child;
+  };
+  const orgs = [];
+  for (let i = 0; i < orgReplicas; i++) orgs.push(launch(app('org-structure')));
+  launch(app('gateway'));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => (await fetch(`${baseUrl}/health/ready`).catch(() => null))?.status === 200, 30_000, 'platform ready');
+  } catch (error) {
+    for (const child of children) child.kill('SIGKILL');
+    await nats.stop();
+    await database.drop();
+    throw error;
+  }
+
+  const post = async (path, body, token) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  };
+  const login = async (username, password) => {
+    let attempt = await post('/api/v1/auth/login', { username, password });
+    if (attempt.status === 403) {
+      const enrol = await post('/api/v1/auth/totp/enrol', { username, password });
+      await post('/api/v1/auth/totp/confirm', { username, password, code: totpCode(enrol.body.secret) });
+      attempt = await post('/api/v1/auth/login', { username, password, totp: totpCode(enrol.body.secret) });
+    }
+    if (attempt.status !== 200) throw new Error(`login ${username}: ${JSON.stringify(attempt.body)}`);
+    return attempt.body.accessToken;
+  };
+  const adminToken = await login('bench-admin', 'bench-admin-passphrase');
+  const reader = await post('/api/v1/admin/users', { username: 'bench-reader', displayName: 'Bench reader', password: 'bench-reader-passphrase' }, adminToken);
+  await post(`/api/v1/admin/users/${reader.body.id}/roles`, { role: 'records-clerk', unitId: null }, adminToken);
+  const readerToken = await login('bench-reader', 'bench-reader-passphrase');
+
+  return {
+    baseUrl,
+    env,
+    nats,
+    database,
+    adminToken,
+    readerToken,
+    orgs,
+    post,
+    /** Stops every process; resolves with each org-structure replica's stdout (its shutdown log). */
+    async stop() {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise((resolve) => {
+              if (child.exitCode !== null) return resolve();
+              child.once('exit', resolve);
+              child.kill('SIGTERM');
+            }),
+        ),
+      );
+      await sleep(100);
+      await nats.stop();
+      await database.drop();
+      rmSync(keyDir, { recursive: true, force: true });
+      return orgs.map((child) => child.output);
+    },
+  };
+}
+
+/** A small tree to read from: `provinces` × `communes` party committees, imported through the API. */
+export async function seedUnits(platform, { provinces = 10, communes = 100 } = {}) {
+  const rows = [];
+  for (let p = 1; p <= provinces; p++) {
+    rows.push({ code: `B-P${p}`, name: `Tỉnh ủy Thử nghiệm ${p}`, kind: 'party_committee', level: 'province', block: 'party', validFrom: '2020-10-15' });
+    for (let c = 1; c <= communes; c++) {
+      rows.push({ code: `B-P${p}-C${c}`, name: `Đảng ủy xã Số ${c} tỉnh ${p}`, kind: 'party_committee', level: 'commune', block: 'party', parentCode: `B-P${p}`, validFrom: '2020-10-15' });
+    }
+  }
+  const result = await platform.post('/api/v1/org/imports', { format: 'json', rows }, platform.adminToken);
+  if (result.status !== 201) throw new Error(`seed import: ${JSON.stringify(result.body)}`);
+  const client = new pg.Client({ connectionString: platform.database.url });
+  await client.connect();
+  const { rows: ids } = await client.query('SELECT unit_id FROM org_structure.unit_version WHERE valid_to IS NULL ORDER BY code');
+  await client.end();
+  return ids.map((row) => row.unit_id);
+}

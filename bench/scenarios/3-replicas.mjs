@@ -1,0 +1,54 @@
+// Scenario 3: org-structure replicas in one queue group: every request handled exactly once, and throughput
+// with two replicas against one.
+import { load } from '../lib/load.mjs';
+import { seedUnits, startPlatform } from '../lib/platform.mjs';
+
+/** Each replica logs how many messages it handled when it stops. */
+function handledCounts(outputs) {
+  return outputs.map((output) => {
+    const line = output.split('\n').reverse().find((l) => l.includes('"handled"'));
+    return line ? (JSON.parse(line).handled['org.v1.unit.get'] ?? 0) : 0;
+  });
+}
+
+export async function run({ scale, log }) {
+  const seconds = scale === 'small' ? 6 : 15;
+  const rows = [];
+  const results = {};
+  for (const replicas of [1, 2]) {
+    const platform = await startPlatform({ orgReplicas: replicas, env: { LOG_LEVEL: 'info' } });
+    let outputs;
+    let measured;
+    try {
+      const ids = await seedUnits(platform, { provinces: 5, communes: 40 });
+      const target = { url: platform.baseUrl, paths: ids.map((id) => `/api/v1/org/units/${id}`), headers: { authorization: `Bearer ${platform.readerToken}` } };
+      const warmUp = await load({ ...target, connections: 32, seconds: 2 });
+      measured = await load({ ...target, connections: 64, seconds });
+      measured.sent = warmUp.sent + measured.sent;
+      measured.answered = warmUp.ok + measured.ok;
+    } finally {
+      outputs = await platform.stop();
+    }
+    const handled = handledCounts(outputs);
+    results[replicas] = measured;
+    log(`  ${replicas} replica(s): ${measured.rps} req/s, p99 ${measured.p99} ms, handled ${handled.join(' + ')}`);
+    const total = handled.reduce((a, b) => a + b, 0);
+    results[`${replicas}-exact`] = total === measured.sent;
+    rows.push([replicas, measured.rps, measured.p99, handled.join(' + '), `${total} handled / ${measured.sent} sent / ${measured.answered} answered`]);
+  }
+  const scaling = results[2].rps / results[1].rps;
+  return {
+    id: '3',
+    title: 'org-structure replicas in one queue group (64 connections through the gateway)',
+    columns: ['replicas', 'req/s', 'p99 ms', 'unit reads handled per replica', 'handled / sent / answered'],
+    rows,
+    targets: [
+      { name: 'every request handled exactly once', target: 'handled = sent', measured: results['2-exact'] && results['1-exact'] ? 'yes' : 'no', met: Boolean(results['2-exact'] && results['1-exact']) },
+      { name: 'throughput, 2 replicas vs 1', target: 'informative (2 cores shared by every process)', measured: `${Math.round(scaling * 100)}%`, met: true },
+    ],
+    notes: [
+      'Each replica counts the org.v1.unit.get messages it handled; their sum is compared with the requests the load generator sent (warm-up and measured run; requests still in flight when a run ends are sent and handled but not answered to it).',
+      'Everything (load generator, gateway, replicas, PostgreSQL, NATS) shares the same 2 cores, so a second replica cannot double throughput here.',
+    ],
+  };
+}
