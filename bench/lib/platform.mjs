@@ -152,8 +152,9 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {} } = {}
         children.map(
           (child) =>
             new Promise((resolve) => {
-              if (child.exitCode !== null) return resolve();
-              child.once('exit', resolve);
+              if (child.exitCode !== null && child.stdout.readableEnded) return resolve();
+              // 'close', not 'exit': the last log lines may still be in the pipe when the process exits.
+              child.once('close', resolve);
               child.kill('SIGTERM');
             }),
         ),
