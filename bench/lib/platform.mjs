@@ -67,7 +67,7 @@ export function totpCode(secret) {
 }
 
 /** Starts the platform; `orgReplicas` org-structure processes share the queue group. */
-export async function startPlatform({ orgReplicas = 1, env: extraEnv = {} } = {}) {
+export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeArgs = {} } = {}) {
   const nats = await startNats();
   const database = await createDatabase('bench');
   const port = await freePort();
@@ -94,16 +94,16 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {} } = {}
     if (result.status !== 0) throw new Error(`${command.join(' ')}: ${result.stdout}${result.stderr}`);
   }
   const children = [];
-  const launch = (main) => {
-    const child = spawn(node, [main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const launch = (main, args = []) => {
+    const child = spawn(node, [...args, main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     child.output = '';
     child.stdout.on('data', (chunk) => (child.output += chunk));
     children.push(child);
     return child;
   };
   const orgs = [];
-  for (let i = 0; i < orgReplicas; i++) orgs.push(launch(app('org-structure')));
-  launch(app('gateway'));
+  for (let i = 0; i < orgReplicas; i++) orgs.push(launch(app('org-structure'), nodeArgs.orgStructure));
+  launch(app('gateway'), nodeArgs.gateway);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => (await fetch(`${baseUrl}/health/ready`).catch(() => null))?.status === 200, 30_000, 'platform ready');

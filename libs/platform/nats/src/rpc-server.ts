@@ -24,6 +24,7 @@ export function natsServerOptions(options: { url: string; service: string }): Na
       name: options.service,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
+      noAsyncTraces: true,
     },
   };
 }
