@@ -2,7 +2,7 @@
 // Each scenario measures the platform against a baseline in the same run; results go to bench/results/ as JSON and
 // Markdown (latest.json, latest.md, and a dated copy). Never part of CI's pass/fail.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './lib/infra.mjs';
@@ -50,6 +50,13 @@ for (const name of ['latest', `${stamp}-${values.scale}`]) {
   writeFileSync(join('bench/results', `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join('bench/results', `${name}.md`), markdown);
 }
+// The README shows the latest summary between its performance markers.
+const readme = readFileSync('README.md', 'utf8');
+const summary = markdown.replace(/^# .*\n/, '').replace(/^## /gm, '#### ');
+writeFileSync(
+  'README.md',
+  readme.replace(/<!-- performance:start -->[\s\S]*<!-- performance:end -->/, `<!-- performance:start -->\n${summary}<!-- performance:end -->`),
+);
 log(markdown);
 log(`written to bench/results/latest.md and bench/results/${stamp}-${values.scale}.md`);
 process.exit(0);
