@@ -7,7 +7,7 @@
 //                        ascending), every operation naming units by {code} (or by a {ref} created in the same body):
 //                        commune moves and renames (2022-2023), commune mergers (2024), the merger of party organs
 //                        (2025-02-01) and of provincial departments (2025-03-01), and on 2025-07-01 the provincial
-//                        merger of 52 provinces into 23 (202/2025/QH15; one body per group of provinces), the end of
+//                        merger of 52 provinces into 23 (202/2025/QH15; bodies per group of provinces), the end of
 //                        the district level in the 11 other provinces, and commune mergers under the new provinces.
 //
 // The shape follows the real system: 63 provinces and cities under the Central Committee, each with its party
@@ -34,8 +34,11 @@ export const MERGER_DATE = '2025-07-01';
 export const MERGER_DECISION = '202/2025/QH15';
 const CSV_HEADER = 'code,name,shortName,kind,level,block,parentCode,validFrom';
 const LEVELS = ['central', 'province', 'district', 'commune', 'grassroots'];
-/** The request schema allows 1,000 operations a body; the service's NATS messages carry 1 MB. */
-const MAX_OPERATIONS = 900;
+/**
+ * The request schema allows 1,000 operations a body and NATS messages carry 1 MB, but the service's audit record
+ * of a restructuring lists one event subject per operation within 16,384 characters: about 600 operations.
+ */
+const MAX_OPERATIONS = 500;
 const MAX_BODY_CHARS = 900_000;
 
 // The 63 provinces and centrally-run cities before 2025-07-01: code, name, city?, region, districts (≈ real counts).

@@ -7,13 +7,15 @@
 // (`adminDatabaseUrl`), and /usr/bin/time (GNU) or /proc for the peak memory of the child process.
 // The helpers exported here (scratch database, dataset loading) are shared with scenario 4.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { LOCAL_PG_ADMIN_URL, REPO_ROOT } from '../../tools/lib/infra.mjs';
+import { REPO_ROOT, ensureTestPostgres } from '../../tools/lib/infra.mjs';
 import { splitRestructurings, writeDataset } from '../lib/dataset.mjs';
 
+const require = createRequire(import.meta.url);
 const CLI = join(REPO_ROOT, 'apps/org-structure/dist/cli.js');
 const GNU_TIME = '/usr/bin/time';
 const COPY_COLUMNS = 'code text, name text, short_name text, kind text, level text, block text, parent_code text, valid_from date';
@@ -23,7 +25,16 @@ const HEAP_CAP_MB = 128;
 
 export async function run({ scale = 'small', log = () => undefined, workDir, adminDatabaseUrl } = {}) {
   const work = workDir ?? mkdtempSync(join(tmpdir(), 'bench-import-'));
-  const admin = adminDatabaseUrl ?? process.env.TEST_DATABASE_URL ?? LOCAL_PG_ADMIN_URL;
+  const server = await adminServer(adminDatabaseUrl);
+  try {
+    return await measure({ scale, log, work, admin: server.url });
+  } finally {
+    await server.stop();
+    if (!workDir) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function measure({ scale, log, work, admin }) {
   const started = Date.now();
 
   log(`  generating the ${scale} dataset`);
@@ -32,12 +43,13 @@ export async function run({ scale = 'small', log = () => undefined, workDir, adm
   const generateSeconds = (Date.now() - generated) / 1000;
   log(`  ${dataset.units} units, ${dataset.restructurings} restructuring bodies (${dataset.operations} operations) in ${generateSeconds.toFixed(1)} s`);
 
-  // The first quarter of the file (parents come first, so it is a valid file too): memory at two sizes.
-  const quarterFile = join(work, `dataset-${scale}`, 'units-quarter.csv');
-  const quarterRows = writePrefix(dataset.files.units, quarterFile, Math.floor(dataset.units / 4));
+  // The beginning of the file (parents come first, so it is a valid file too) for memory at two sizes: a quarter,
+  // or up to half of a small file, so the process runs long enough to reach its steady state.
+  const partFile = join(work, `dataset-${scale}`, 'units-part.csv');
+  const partRows = writePrefix(dataset.files.units, partFile, Math.max(Math.floor(dataset.units / 4), Math.min(Math.floor(dataset.units / 2), 50_000)));
 
   const startup = await timedScratch(admin, async (url) => (await runCli(['audit:head'], url)).seconds);
-  const quarter = await timedScratch(admin, (url) => measuredImport(url, quarterFile, quarterRows, log));
+  const part = await timedScratch(admin, (url) => measuredImport(url, partFile, partRows, log));
   const capped = await timedScratch(admin, (url) => measuredImport(url, dataset.files.units, dataset.units, log, [`--max-old-space-size=${HEAP_CAP_MB}`]));
 
   const db = await createScratchDatabase(admin, 'bench_import');
@@ -50,9 +62,9 @@ export async function run({ scale = 'small', log = () => undefined, workDir, adm
 
     const ratio = full.rowsPerSecond / copy.rowsPerSecond;
     const withoutStartup = dataset.units / Math.max(0.001, full.seconds - startup);
-    const memoryGrowth = full.peakRssMiB / quarter.peakRssMiB;
+    const memoryGrowth = full.peakRssMiB / part.peakRssMiB;
     const rows = [
-      ['import, first quarter of the file', quarterRows, secs(quarter.seconds), fmt(quarter.rowsPerSecond), mib(quarter.peakRssMiB), '—'],
+      [`import, first ${fmt(partRows)} rows of the file`, partRows, secs(part.seconds), fmt(part.rowsPerSecond), mib(part.peakRssMiB), '—'],
       ['import, whole file', dataset.units, secs(full.seconds), fmt(full.rowsPerSecond), mib(full.peakRssMiB), percent(ratio)],
       [`import, whole file, heap capped at ${HEAP_CAP_MB} MB`, dataset.units, secs(capped.seconds), fmt(capped.rowsPerSecond), mib(capped.peakRssMiB), percent(capped.rowsPerSecond / copy.rowsPerSecond)],
       ['COPY into a bare table (baseline)', dataset.units, secs(copy.seconds), fmt(copy.rowsPerSecond), '—', '100%'],
@@ -69,7 +81,7 @@ export async function run({ scale = 'small', log = () => undefined, workDir, adm
         {
           name: 'constant memory (streaming)',
           target: `peak RSS not growing with the file; whole file within a ${HEAP_CAP_MB} MB heap`,
-          measured: `${mib(quarter.peakRssMiB)} at ${fmt(quarterRows)} rows, ${mib(full.peakRssMiB)} at ${fmt(dataset.units)} rows (×${memoryGrowth.toFixed(2)} for ×${(dataset.units / quarterRows).toFixed(1)} rows); capped run ${capped.ok ? 'completed' : 'failed'} at ${mib(capped.peakRssMiB)}`,
+          measured: `${mib(part.peakRssMiB)} at ${fmt(partRows)} rows, ${mib(full.peakRssMiB)} at ${fmt(dataset.units)} rows (×${memoryGrowth.toFixed(2)} for ×${(dataset.units / partRows).toFixed(1)} rows); capped run ${capped.ok ? 'completed' : 'failed'} at ${mib(capped.peakRssMiB)}`,
           met: capped.ok && memoryGrowth < 1.5,
         },
       ],
@@ -84,11 +96,20 @@ export async function run({ scale = 'small', log = () => undefined, workDir, adm
     };
   } finally {
     await db.drop();
-    if (!workDir) rmSync(work, { recursive: true, force: true });
   }
 }
 
 // ---- helpers shared with scenario 4 ---------------------------------------------------------------------------
+
+/**
+ * The server scratch databases go on: `adminDatabaseUrl` when given, else as the tests find one (TEST_DATABASE_URL,
+ * the local server on 5432, or an embedded PostgreSQL started for the run; `stop()` stops only what it started).
+ */
+export async function adminServer(adminDatabaseUrl) {
+  if (adminDatabaseUrl) return { url: adminDatabaseUrl, stop: async () => undefined };
+  const { url, stop } = await ensureTestPostgres({ log: () => undefined });
+  return { url, stop: async () => stop?.() };
+}
 
 /** A fresh database on the server of `adminDatabaseUrl`; `drop()` removes it. */
 export async function createScratchDatabase(adminDatabaseUrl, prefix) {
@@ -105,10 +126,12 @@ export async function createScratchDatabase(adminDatabaseUrl, prefix) {
 
 /**
  * A scratch database holding the dataset of `scale` as the platform loads it: migrated, `units.csv` imported with
- * the operator command, then every restructuring applied with `cli.js restructure`. Returns the database, the
- * dataset (files, probes) and how long each step took.
+ * the operator command, then every restructuring applied in order, either with `cli.js restructure` (one process
+ * a body, as an operator would) or, when `restructureInProcess`, through the compiled RestructuringService the
+ * command uses (same validation, same transaction per body, without a process start per body). Returns the
+ * database, the dataset (files, probes) and how long each step took.
  */
-export async function loadDataset({ scale = 'small', log = () => undefined, workDir, adminDatabaseUrl, prefix = 'bench_tree' }) {
+export async function loadDataset({ scale = 'small', log = () => undefined, workDir, adminDatabaseUrl, prefix = 'bench_tree', restructureInProcess = false }) {
   const dir = join(workDir, `dataset-${scale}`);
   const dataset = await writeDataset({ scale, dir });
   log(`  ${dataset.units} units, ${dataset.restructurings} restructuring bodies (${dataset.operations} operations)`);
@@ -116,7 +139,9 @@ export async function loadDataset({ scale = 'small', log = () => undefined, work
   try {
     await migrate(db.url);
     const imported = await measuredImport(db.url, dataset.files.units, dataset.units, log);
-    const history = await applyRestructurings(db.url, dataset, join(dir, 'restructurings'), log);
+    const history = restructureInProcess
+      ? await applyRestructuringsInProcess(db.url, dataset, log)
+      : await applyRestructurings(db.url, dataset, join(dir, 'restructurings'), log);
     return { db, dataset, imported, history };
   } catch (error) {
     await db.drop();
@@ -201,6 +226,31 @@ async function applyRestructurings(databaseUrl, dataset, dir, log) {
     peakRssMiB,
     perBody: `mean ${secs(seconds / bodies.length)}, slowest ${secs(slowest.seconds)} (${slowest.operations} operations, ${slowest.decisionRef})`,
   };
+}
+
+async function applyRestructuringsInProcess(databaseUrl, dataset, log) {
+  const dist = (file) => require(join(REPO_ROOT, 'apps/org-structure/dist', file));
+  const { applyRestructuringRequest } = require('@contracts/org-structure');
+  const { orgDataSource } = dist('infrastructure/database.js');
+  const { loadOrgStructureConfig } = dist('config.js');
+  const { RestructuringService } = dist('restructuring/restructuring-service.js');
+  const { UnitQueries } = dist('units/unit-queries.js');
+  const db = await orgDataSource(loadOrgStructureConfig({ AUTH_PUBLIC_KEY: 'unused', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' })).initialize();
+  try {
+    const service = new RestructuringService(db, { nudge: () => undefined }, new UnitQueries(db));
+    const bodies = JSON.parse(readFileSync(dataset.files.restructurings, 'utf8'));
+    const startedAt = process.hrtime.bigint();
+    for (const [index, body] of bodies.entries()) {
+      await service.apply(applyRestructuringRequest.parse(body)).catch((error) => {
+        throw new Error(`restructuring ${index + 1}/${bodies.length} (${body.decisionRef}, ${body.effectiveDate}) refused: ${error.message}`);
+      });
+      if ((index + 1) % 40 === 0 || index + 1 === bodies.length) log(`  restructurings: ${index + 1}/${bodies.length} applied`);
+    }
+    const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+    return { bodies: bodies.length, operations: bodies.reduce((n, body) => n + body.operations.length, 0), seconds, inProcess: true };
+  } finally {
+    await db.destroy();
+  }
 }
 
 /** COPY of the CSV into a bare table, and of the imported rows into a table shaped like unit_version. */

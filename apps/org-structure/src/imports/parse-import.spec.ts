@@ -1,4 +1,5 @@
-import { readCsv, readJson, validateRows } from './parse-import';
+import { Readable } from 'node:stream';
+import { ImportSourceError, readCsv, readCsvStream, readJson, readJsonArrayStream, validateRows, type RawRow } from './parse-import';
 
 describe('reading an import', () => {
   it('numbers CSV rows by their line in the file, the header being line 1', () => {
@@ -24,5 +25,45 @@ describe('reading an import', () => {
       { line: 2, errors: [expect.objectContaining({ path: 'level' })] },
       { line: 3, errors: [{ path: 'code', message: 'code TU-X already appears on line 1' }] },
     ]);
+  });
+});
+
+describe('streaming a file', () => {
+  const chunks = (text: string, size: number) => Readable.from(Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size)));
+  const collect = async (rows: AsyncIterable<RawRow>) => {
+    const out: RawRow[] = [];
+    for await (const row of rows) out.push(row);
+    return out;
+  };
+
+  it('numbers streamed CSV rows by their line, whatever the chunk boundaries', async () => {
+    const text = 'code,name\nA,Một\n\nB,"Hai, ba"\nC,\n';
+    for (const size of [1, 3, 1_000]) {
+      expect(await collect(readCsvStream(chunks(text, size)))).toEqual([
+        { line: 2, row: { code: 'A', name: 'Một' } },
+        { line: 4, row: { code: 'B', name: 'Hai, ba' } },
+        { line: 5, row: { code: 'C' } },
+      ]);
+    }
+  });
+
+  it('ends a broken CSV stream with the line where it breaks', async () => {
+    await expect(collect(readCsvStream(chunks('code,name\nA,Một\nB,"open\n', 4)))).rejects.toMatchObject({ line: 3 });
+    await expect(collect(readCsvStream(chunks('code,name\nA,Một\nB,"open\n', 4)))).rejects.toBeInstanceOf(ImportSourceError);
+  });
+
+  it('cuts a JSON array into its elements, strings with brackets and escapes included', async () => {
+    const rows = [{ code: 'A', name: 'Một [x], {y}' }, { code: 'B', name: 'Hai "ba" \\ bốn' }, { code: 'C', nested: [1, { a: [] }] }];
+    for (const size of [1, 5, 10_000]) {
+      expect(await collect(readJsonArrayStream(chunks(JSON.stringify(rows, null, 1), size)))).toEqual(rows.map((row, i) => ({ line: i + 1, row })));
+    }
+    expect(await collect(readJsonArrayStream(chunks(' [ ] ', 2)))).toEqual([]);
+  });
+
+  it('reports malformed JSON with the element where it breaks', async () => {
+    await expect(collect(readJsonArrayStream(chunks('[{"code": "A"}, {"code": }]', 4)))).rejects.toMatchObject({ line: 2 });
+    await expect(collect(readJsonArrayStream(chunks('{"code": "A"}', 4)))).rejects.toMatchObject({ line: 1 });
+    await expect(collect(readJsonArrayStream(chunks('[{"code": "A"}', 4)))).rejects.toMatchObject({ line: 1 });
+    await expect(collect(readJsonArrayStream(chunks('[{"code": "A"},', 4)))).rejects.toMatchObject({ line: 2 });
   });
 });
