@@ -39,15 +39,9 @@ export function toUnitView(
   existence: { exists_from: string; exists_until: string | null },
   history: UnitVersionRow[],
 ): UnitView {
+  const { depth: _depth, ...node } = toSubtreeNode(row, 0);
   return {
-    id: row.unit_id,
-    code: row.code,
-    name: row.name,
-    shortName: row.short_name,
-    kind: row.kind,
-    level: row.level,
-    block: row.block,
-    parentId: row.parent_id,
+    ...node,
     path: pathToIds(row.path),
     validFrom: row.valid_from,
     validTo: row.valid_to,

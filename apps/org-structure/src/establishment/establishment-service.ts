@@ -87,14 +87,17 @@ export class EstablishmentService {
   async leadership({ id, direction, asOf = todayIso() }: ListLeadershipRequest, scope = Scope.everywhere()): Promise<{ items: LeadershipLinkView[] }> {
     await assertAlive(this.db.manager, id, asOf, 'id', true, scope);
     const [self, other] = direction === 'leads' ? ['leader_id', 'led_id'] : ['led_id', 'leader_id'];
+    const params: unknown[] = [id, asOf];
+    // The unit on the other side is shown only when it is in the caller's scope too.
+    const otherInScope = scope.sql('v.unit_id', params);
     const rows = await this.db.query(
       `SELECT l.id, l.leader_id, l.led_id, l.valid_from::text AS valid_from, l.valid_to::text AS valid_to, l.decision_ref,
               v.unit_id AS other_id, v.code AS other_code, v.name AS other_name
          FROM leadership_link l
          JOIN unit_version v ON v.unit_id = l.${other} AND v.validity @> $2::date
-        WHERE l.${self} = $1 AND l.validity @> $2::date
+        WHERE l.${self} = $1 AND l.validity @> $2::date AND ${otherInScope}
         ORDER BY v.code`,
-      [id, asOf],
+      params,
     );
     return {
       items: rows.map((row: Record<string, string>) => ({

@@ -80,6 +80,15 @@ describe('a province organisation board', () => {
     expect(before.code).toBe('TU-BG');
   });
 
+  it('sees leadership links only to units in its scope', async () => {
+    await h.call(OrgSubject.leadershipLink, { leaderId: ids['DU-PT'], ledId: ids['UBND-BN'], validFrom: '2021-01-01' });
+    const clerk = scopedCaller('records-clerk', ids['DU-PT']);
+    const links = await h.call<{ items: unknown[] }>(OrgSubject.leadershipList, { id: ids['DU-PT'], direction: 'leads', asOf: '2022-01-01' }, clerk);
+    expect(links.items).toEqual([]);
+    const everywhere = await h.call<{ items: unknown[] }>(OrgSubject.leadershipList, { id: ids['DU-PT'], direction: 'leads', asOf: '2022-01-01' });
+    expect(everywhere.items).toHaveLength(1);
+  });
+
   it('a commune clerk sees the commune, not the province above it', async () => {
     const clerk = scopedCaller('records-clerk', ids['DU-PT']);
     const ancestors = await h.call<{ items: unknown[] }>(OrgSubject.unitAncestors, { id: ids['DU-PT'] }, clerk);
