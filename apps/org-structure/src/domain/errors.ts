@@ -14,11 +14,13 @@ export const OrgErrors = {
     }),
   recordNotFound: (what: string, id: string) =>
     new DomainError(OrgErrorCode.RecordNotFound, `${what} ${id} does not exist`, { details: { id } }),
-  codeConflict: (code: string) =>
-    new DomainError(OrgErrorCode.CodeConflict, `Another unit alive at the same time already has the code ${code}`, {
-      rule: 'ORG-2',
-      details: { code },
-    }),
+  /** Without `code` when only the database's constraint knows it (its refusal names the code's hash). */
+  codeConflict: (code?: string) =>
+    new DomainError(
+      OrgErrorCode.CodeConflict,
+      code ? `Another unit alive at the same time already has the code ${code}` : 'Another unit alive at the same time already has this code',
+      { rule: 'ORG-2', errors: [{ path: 'code', message: 'already taken at that time' }], details: code ? { code } : undefined },
+    ),
   cycle: (unitId: string, targetId: string) =>
     new DomainError(OrgErrorCode.Cycle, `Unit ${unitId} cannot be placed under itself or its own descendant ${targetId}`, {
       rule: 'ORG-4',

@@ -5,12 +5,18 @@ import type { OrgStructureConfig } from '../config';
 import { OrgStructureInitial1763800000000 } from './migrations/1763800000000-org-structure-initial';
 import { UnitPathBtree1763850000000 } from './migrations/1763850000000-unit-path-btree';
 import { OrgAuditLog1763950000000 } from './migrations/1763950000000-org-audit-log';
+import { CodeExclusionByHash1795327587000 } from './migrations/1795327587000-code-exclusion-by-hash';
 
 /** Advisory lock key serialising appends to this service's audit chain (same in every replica and command). */
 export const AUDIT_LOCK_KEY = 7_301_003;
 
 /** Every migration of the service, oldest first. Landed migrations are never edited: add a new one. */
-export const ORG_MIGRATIONS = [OrgStructureInitial1763800000000, UnitPathBtree1763850000000, OrgAuditLog1763950000000];
+export const ORG_MIGRATIONS = [
+  OrgStructureInitial1763800000000,
+  UnitPathBtree1763850000000,
+  OrgAuditLog1763950000000,
+  CodeExclusionByHash1795327587000,
+];
 
 export function orgDataSource(config: OrgStructureConfig): DataSource {
   return createDataSource({

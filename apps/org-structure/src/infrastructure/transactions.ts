@@ -77,10 +77,11 @@ export async function writeWithEvents<T>(
 }
 
 export function translateConstraintError(error: unknown): unknown {
-  const driver = (error as { driverError?: { code?: string; constraint?: string; detail?: string } }).driverError ?? error;
-  const { code, constraint, detail } = driver as { code?: string; constraint?: string; detail?: string };
+  const driver = (error as { driverError?: { code?: string; constraint?: string } }).driverError ?? error;
+  const { code, constraint } = driver as { code?: string; constraint?: string };
   if (code === '23P01' && constraint === 'unit_version_code_unique_in_time') {
-    return OrgErrors.codeConflict(/\(code, validity\)=\(([^,]+),/.exec(detail ?? '')?.[1] ?? 'given');
+    // Keyed on md5(code), so the refusal's detail names a hash: the checks before the write name the code itself.
+    return OrgErrors.codeConflict();
   }
   if (code === '23P01' && constraint === 'committee_term_no_overlap') {
     return new DomainError(OrgErrorCode.TermConflict, 'The term overlaps another term of the same committee', { rule: 'ORG-7' });

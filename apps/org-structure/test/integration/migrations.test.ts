@@ -31,3 +31,20 @@ it('applies every migration, reverts each one, and applies them again', async ()
   expect(await tables()).toEqual(['migrations']);
   expect(await runMigrations(db, 'org_structure')).toHaveLength(ORG_MIGRATIONS.length);
 });
+
+it('keeps ORG-2 in the database: two units alive at once with one code are refused, one after the other is not', async () => {
+  const insert = async (code: string, validFrom: string, validTo: string | null) => {
+    const [{ id }] = await db.query(`INSERT INTO org_structure.unit (id, exists_from) VALUES (gen_random_uuid(), $1) RETURNING id`, [validFrom]);
+    await db.query(
+      `INSERT INTO org_structure.unit_version (unit_id, code, name, search_text, kind, level, block, path, valid_from, valid_to)
+       VALUES ($1::uuid, $2, 'Đảng bộ', 'dang bo', 'party_committee', 'province', 'party', text2ltree(replace($1::text, '-', '_')), $3, $4)`,
+      [id, code, validFrom, validTo],
+    );
+  };
+  await insert('ORG2-A', '2020-01-01', '2025-07-01');
+  await expect(insert('ORG2-A', '2025-06-01', null)).rejects.toMatchObject({
+    driverError: { code: '23P01', constraint: 'unit_version_code_unique_in_time' },
+  });
+  await expect(insert('ORG2-A', '2025-07-01', null)).resolves.toBeUndefined();
+  await expect(insert('ORG2-B', '2025-06-01', null)).resolves.toBeUndefined();
+});
