@@ -1,5 +1,6 @@
 import { scopeFor, type CallerIdentity, type Permission } from '@contracts/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import { poolReader, type Queryable } from '@platform/persistence';
+import type { DataSource } from 'typeorm';
 import { OrgErrors } from './errors';
 
 /**
@@ -14,11 +15,11 @@ export class Scope {
     return new Scope(null);
   }
 
-  static async of(manager: EntityManager, caller: CallerIdentity, permission: Permission): Promise<Scope> {
+  static async of(db: Queryable, caller: CallerIdentity, permission: Permission): Promise<Scope> {
     const unitIds = scopeFor(caller, permission);
     if (unitIds === null) return Scope.everywhere();
     if (unitIds.length === 0) return new Scope([]);
-    const rows: Array<{ path: string }> = await manager.query(
+    const rows = await db.query<Array<{ path: string }>>(
       `WITH RECURSIVE roots (unit_id) AS (
          SELECT unnest($1::uuid[])
          UNION
@@ -44,10 +45,10 @@ export class Scope {
     return `EXISTS (SELECT 1 FROM unit_version s WHERE s.unit_id = ${unitColumn} AND s.path <@ $${params.length}::public.ltree[])`;
   }
 
-  async contains(manager: EntityManager, unitId: string): Promise<boolean> {
+  async contains(db: Queryable, unitId: string): Promise<boolean> {
     if (this.paths === null) return true;
     if (this.paths.length === 0) return false;
-    const rows = await manager.query(
+    const rows = await db.query<unknown[]>(
       'SELECT 1 FROM unit_version WHERE unit_id = $1 AND path <@ $2::public.ltree[] LIMIT 1',
       [unitId, this.paths],
     );
@@ -55,16 +56,20 @@ export class Scope {
   }
 
   /** Out of scope reads as "does not exist", so a unit's existence does not leak. */
-  async require(manager: EntityManager, unitId: string, asOf?: string): Promise<void> {
-    if (!(await this.contains(manager, unitId))) throw OrgErrors.unitNotFound(unitId, asOf);
+  async require(db: Queryable, unitId: string, asOf?: string): Promise<void> {
+    if (!(await this.contains(db, unitId))) throw OrgErrors.unitNotFound(unitId, asOf);
   }
 }
 
 /** Builds a caller's scope for a permission; injected into message controllers. */
 export class Scopes {
-  constructor(private readonly db: DataSource) {}
+  private readonly reader: Queryable;
+
+  constructor(db: DataSource) {
+    this.reader = poolReader(db);
+  }
 
   of(caller: CallerIdentity, permission: Permission): Promise<Scope> {
-    return Scope.of(this.db.manager, caller, permission);
+    return Scope.of(this.reader, caller, permission);
   }
 }

@@ -17,9 +17,9 @@ import {
   type SetQuotasRequest,
   type TermView,
 } from '@contracts/org-structure';
-import type { OutboxEvent } from '@platform/persistence';
+import { poolReader, type OutboxEvent, type Queryable } from '@platform/persistence';
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { OrgErrors } from '../domain/errors';
 import { writeWithEvents, type AfterCommit } from '../infrastructure/transactions';
 import { Scope } from '../domain/scope';
@@ -31,11 +31,16 @@ const PARTY_COMMITTEE_KINDS = ['party_committee', 'party_organisation', 'grassro
  * (ORG-7). All dated like the units themselves.
  */
 export class EstablishmentService {
+  /** Reads outside a transaction go straight to the pool. */
+  private readonly reader: Queryable;
+
   constructor(
     private readonly db: DataSource,
     private readonly relay: AfterCommit,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.reader = poolReader(db);
+  }
 
   linkLeadership(request: LinkLeadershipRequest, scope = Scope.everywhere()): Promise<LeadershipLinkView> {
     return writeWithEvents(this.db, this.relay, async (manager) => {
@@ -85,12 +90,12 @@ export class EstablishmentService {
 
   /** ORG-5: the units a unit leads, or the units leading it, as of a date. */
   async leadership({ id, direction, asOf = todayIso() }: ListLeadershipRequest, scope = Scope.everywhere()): Promise<{ items: LeadershipLinkView[] }> {
-    await assertAlive(this.db.manager, id, asOf, 'id', true, scope);
+    await assertAlive(this.reader, id, asOf, 'id', true, scope);
     const [self, other] = direction === 'leads' ? ['leader_id', 'led_id'] : ['led_id', 'leader_id'];
     const params: unknown[] = [id, asOf];
     // The unit on the other side is shown only when it is in the caller's scope too.
     const otherInScope = scope.sql('v.unit_id', params);
-    const rows = await this.db.query(
+    const rows = await this.reader.query<Array<Record<string, string>>>(
       `SELECT l.id, l.leader_id, l.led_id, l.valid_from::text AS valid_from, l.valid_to::text AS valid_to, l.decision_ref,
               v.unit_id AS other_id, v.code AS other_code, v.name AS other_name
          FROM leadership_link l
@@ -125,8 +130,8 @@ export class EstablishmentService {
   }
 
   async posts({ unitId, asOf = todayIso() }: ListByUnitRequest, scope = Scope.everywhere()): Promise<{ items: PostView[] }> {
-    await assertAlive(this.db.manager, unitId, asOf, 'unitId', true, scope);
-    const rows = await this.db.query(
+    await assertAlive(this.reader, unitId, asOf, 'unitId', true, scope);
+    const rows = await this.reader.query<Array<Record<string, string | number>>>(
       `SELECT id, unit_id, title, seats, valid_from::text AS valid_from, valid_to::text AS valid_to FROM unit_post
         WHERE unit_id = $1 AND valid_from <= $2::date AND (valid_to IS NULL OR valid_to > $2::date) ORDER BY title`,
       [unitId, asOf],
@@ -172,8 +177,8 @@ export class EstablishmentService {
   }
 
   async quotas({ unitId, year }: ListQuotasRequest, scope = Scope.everywhere()): Promise<{ items: QuotaView[] }> {
-    await assertExists(this.db.manager, unitId, scope);
-    const rows = await this.db.query(
+    await assertExists(this.reader, unitId, scope);
+    const rows = await this.reader.query<Array<Record<string, string | number | null>>>(
       `SELECT unit_id, year, category, approved, actual FROM staffing_quota
         WHERE unit_id = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, category`,
       [unitId, year ?? null],
@@ -204,16 +209,16 @@ export class EstablishmentService {
   }
 
   async reductionTargets({ unitId }: { unitId: string }, scope = Scope.everywhere()): Promise<{ items: ReductionTargetView[] }> {
-    await assertExists(this.db.manager, unitId, scope);
-    return { items: await this.targetViews(this.db.manager, unitId) };
+    await assertExists(this.reader, unitId, scope);
+    return { items: await this.targetViews(this.reader, unitId) };
   }
 
   /**
    * ORG-6: progress against a target, from the headcount recorded per year (actual when reported, else the
    * approved quota): baseline at fromYear, the latest year recorded up to toYear.
    */
-  private async targetViews(manager: EntityManager, unitId: string, onlyId?: string): Promise<ReductionTargetView[]> {
-    const rows = await manager.query(
+  private async targetViews(manager: Queryable, unitId: string, onlyId?: string): Promise<ReductionTargetView[]> {
+    const rows = await manager.query<Array<Record<string, string | number | null>>>(
       `SELECT t.id, t.unit_id, t.category, t.from_year, t.to_year, t.percent::float8 AS percent, t.decision_ref,
               (SELECT COALESCE(actual, approved) FROM staffing_quota q
                 WHERE q.unit_id = t.unit_id AND q.category = t.category AND q.year = t.from_year) AS baseline,
@@ -278,8 +283,8 @@ export class EstablishmentService {
   }
 
   async terms({ unitId, asOf }: { unitId: string; asOf?: string }, scope = Scope.everywhere()): Promise<{ items: TermView[] }> {
-    await assertExists(this.db.manager, unitId, scope);
-    const rows = await this.db.query(
+    await assertExists(this.reader, unitId, scope);
+    const rows = await this.reader.query<Array<Record<string, string>>>(
       `SELECT id, unit_id, name, start_date::text AS start_date, end_date::text AS end_date FROM committee_term
         WHERE unit_id = $1 AND ($2::date IS NULL OR (start_date <= $2::date AND end_date > $2::date))
         ORDER BY start_date`,
@@ -327,20 +332,20 @@ function linkView(row: Record<string, string | null>): LeadershipLinkView {
 
 /** The unit must be alive on the date; `inPath` says whether it was named in the URL (404) or the body (422). */
 async function assertAlive(
-  manager: EntityManager,
+  manager: Queryable,
   unitId: string,
   date: string,
   field: string,
   inPath = false,
   scope = Scope.everywhere(),
 ): Promise<void> {
-  const rows = await manager.query('SELECT 1 FROM unit_version WHERE unit_id = $1 AND validity @> $2::date', [unitId, date]);
+  const rows = await manager.query<unknown[]>('SELECT 1 FROM unit_version WHERE unit_id = $1 AND validity @> $2::date', [unitId, date]);
   if (rows.length === 0 || !(await scope.contains(manager, unitId))) {
     throw inPath ? OrgErrors.unitNotFound(unitId, date) : OrgErrors.referencedUnitNotFound(`Unit ${unitId}`, date, field);
   }
 }
 
-async function assertExists(manager: EntityManager, unitId: string, scope = Scope.everywhere()): Promise<void> {
-  const rows = await manager.query('SELECT 1 FROM unit WHERE id = $1', [unitId]);
+async function assertExists(manager: Queryable, unitId: string, scope = Scope.everywhere()): Promise<void> {
+  const rows = await manager.query<unknown[]>('SELECT 1 FROM unit WHERE id = $1', [unitId]);
   if (rows.length === 0 || !(await scope.contains(manager, unitId))) throw OrgErrors.unitNotFound(unitId);
 }

@@ -1,6 +1,7 @@
 import { todayIso } from '@contracts/common';
 import type { StatisticsCounts, StatisticsRequest, StatisticsView } from '@contracts/org-structure';
 import { AuthErrorCode, DomainError } from '@contracts/common';
+import { poolReader, type Queryable } from '@platform/persistence';
 import type { DataSource } from 'typeorm';
 import { Scope } from '../domain/scope';
 import { OrgErrors } from '../domain/errors';
@@ -8,14 +9,18 @@ import { DESCENDANTS_OF } from '../domain/unit-path';
 
 /** ORG-8: statistics are derived from history at a date, never typed in. */
 export class StatisticsQueries {
-  constructor(private readonly db: DataSource) {}
+  private readonly reader: Queryable;
+
+  constructor(db: DataSource) {
+    this.reader = poolReader(db);
+  }
 
   async statistics(request: StatisticsRequest, scope = Scope.everywhere()): Promise<StatisticsView> {
     const asOf = request.asOf ?? todayIso();
     if (request.rootId) {
-      const exists = await this.db.query('SELECT 1 FROM unit WHERE id = $1', [request.rootId]);
+      const exists = await this.reader.query<unknown[]>('SELECT 1 FROM unit WHERE id = $1', [request.rootId]);
       if (exists.length === 0) throw OrgErrors.unitNotFound(request.rootId);
-      await scope.require(this.db.manager, request.rootId);
+      await scope.require(this.reader, request.rootId);
     } else if (!scope.isEverywhere) {
       throw new DomainError(AuthErrorCode.Forbidden, 'Statistics of the whole system need a system-wide role; pass rootId');
     }
@@ -35,7 +40,7 @@ export class StatisticsQueries {
   /** Units under the root (the root excluded) alive on the date; zero when the root itself was not alive then. */
   private async countAt(rootId: string | null, date: string): Promise<StatisticsCounts> {
     const rows: Array<{ level: string; kind: string; block: string; n: string }> = rootId
-      ? await this.db.query(
+      ? await this.reader.query(
           `SELECT v.level, v.kind, v.block, count(*) AS n
              FROM unit_version root
              JOIN unit_version v ON ${DESCENDANTS_OF('root.path')} AND v.validity @> $2::date
@@ -43,7 +48,7 @@ export class StatisticsQueries {
             GROUP BY v.level, v.kind, v.block`,
           [rootId, date],
         )
-      : await this.db.query(
+      : await this.reader.query(
           `SELECT level, kind, block, count(*) AS n FROM unit_version WHERE validity @> $1::date GROUP BY level, kind, block`,
           [date],
         );

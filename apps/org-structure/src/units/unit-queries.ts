@@ -12,6 +12,7 @@ import type {
   UnitPage,
   UnitView,
 } from '@contracts/org-structure';
+import { poolReader, type Queryable } from '@platform/persistence';
 import type { DataSource } from 'typeorm';
 import { Scope } from '../domain/scope';
 import { OrgErrors } from '../domain/errors';
@@ -25,16 +26,21 @@ import { toSubtreeNode, toUnitView, UNIT_VERSION_COLUMNS, type UnitVersionRow } 
  * (path, validity): no walk of the tree in application code (docs/org-structure.md shows the plans).
  */
 export class UnitQueries {
-  constructor(private readonly db: DataSource) {}
+  /** Every read here is one statement outside a transaction: straight on the pool. */
+  private readonly reader: Queryable;
+
+  constructor(db: DataSource) {
+    this.reader = poolReader(db);
+  }
 
   async get({ id, asOf = todayIso() }: GetUnitRequest, scope = Scope.everywhere()): Promise<UnitView> {
     const row = await this.stateAt(id, asOf);
-    await scope.require(this.db.manager, id, asOf);
-    const [existence] = await this.db.query(
+    await scope.require(this.reader, id, asOf);
+    const [existence] = await this.reader.query<Array<{ exists_from: string; exists_until: string | null }>>(
       'SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1',
       [id],
     );
-    const history: UnitVersionRow[] = await this.db.query(
+    const history: UnitVersionRow[] = await this.reader.query(
       `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 ORDER BY v.valid_from`,
       [id],
     );
@@ -62,7 +68,7 @@ export class UnitQueries {
       where.push(`(v.code, v.unit_id) > ($${params.length - 1}, $${params.length}::uuid)`);
     }
     params.push(request.limit + 1);
-    const rows: UnitVersionRow[] = await this.db.query(
+    const rows: UnitVersionRow[] = await this.reader.query(
       `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE ${where.join(' AND ')}
         ORDER BY v.code, v.unit_id LIMIT $${params.length}`,
       params,
@@ -79,7 +85,7 @@ export class UnitQueries {
   async subtree(request: SubtreeRequest, scope = Scope.everywhere()): Promise<SubtreePage> {
     const asOf = request.asOf ?? todayIso();
     const root = await this.stateAt(request.id, asOf);
-    await scope.require(this.db.manager, request.id, asOf);
+    await scope.require(this.reader, request.id, asOf);
     const rootDepth = root.path.split('.').length;
     const params: unknown[] = [root.path, asOf];
     let filter = '';
@@ -93,7 +99,7 @@ export class UnitQueries {
       filter += ` AND v.path > $${params.length}::ltree`;
     }
     params.push(request.limit + 1);
-    const rows: UnitVersionRow[] = await this.db.query(
+    const rows: UnitVersionRow[] = await this.reader.query(
       `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v
         WHERE ${DESCENDANTS_OF('$1')} AND v.validity @> $2::date${filter}
         ORDER BY v.path LIMIT $${params.length}`,
@@ -111,11 +117,11 @@ export class UnitQueries {
 
   async ancestors({ id, asOf = todayIso() }: AncestorsRequest, scope = Scope.everywhere()): Promise<{ asOf: string; items: SubtreeNode[] }> {
     const unit = await this.stateAt(id, asOf);
-    await scope.require(this.db.manager, id, asOf);
+    await scope.require(this.reader, id, asOf);
     const params: unknown[] = [unit.path, asOf, id];
     // Only ancestors inside the caller's scope: a commune clerk sees the commune, not what lies above it.
     const inScope = scope.sql('v.unit_id', params);
-    const rows: UnitVersionRow[] = await this.db.query(
+    const rows: UnitVersionRow[] = await this.reader.query(
       `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v
         WHERE v.path @> $1::ltree AND v.validity @> $2::date AND v.unit_id <> $3 AND ${inScope}
         ORDER BY nlevel(v.path)`,
@@ -126,15 +132,15 @@ export class UnitQueries {
 
   /** ORG-3: predecessors and successors through restructurings, transitively, each with its decision. */
   async lineage({ id }: LineageRequest, scope = Scope.everywhere()): Promise<LineageView> {
-    const [unit] = await this.db.query(
+    const [unit] = await this.reader.query<Array<{ unit_id: string; code: string; name: string }>>(
       `SELECT DISTINCT ON (unit_id) unit_id, code, name FROM unit_version WHERE unit_id = $1 ORDER BY unit_id, valid_from DESC`,
       [id],
     );
     if (!unit) throw OrgErrors.unitNotFound(id);
-    await scope.require(this.db.manager, id);
+    await scope.require(this.reader, id);
     const walk = (direction: 'back' | 'forward') => {
       const [from, to] = direction === 'back' ? ['successor_id', 'predecessor_id'] : ['predecessor_id', 'successor_id'];
-      return this.db.query(
+      return this.reader.query<Array<Record<string, string | number | null>>>(
         `WITH RECURSIVE chain (unit_id, via, restructuring_id, operation, effective_date, distance, trail) AS (
            SELECT l.${to}, l.${from}, l.restructuring_id, l.operation, l.effective_date, 1, ARRAY[l.${from}, l.${to}]
              FROM unit_lineage l WHERE l.${from} = $1
@@ -166,7 +172,7 @@ export class UnitQueries {
     const [back, forward] = await Promise.all([walk('back'), walk('forward')]);
     const visible = async (edges: LineageEdge[]) => {
       const kept: LineageEdge[] = [];
-      for (const edge of edges) if (await scope.contains(this.db.manager, edge.unitId)) kept.push(edge);
+      for (const edge of edges) if (await scope.contains(this.reader, edge.unitId)) kept.push(edge);
       return kept;
     };
     return {
@@ -178,7 +184,7 @@ export class UnitQueries {
 
   /** The unit's state on `asOf`; 404 when it did not exist then. */
   async stateAt(id: string, asOf: string): Promise<UnitVersionRow> {
-    const rows: UnitVersionRow[] = await this.db.query(
+    const rows: UnitVersionRow[] = await this.reader.query(
       `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND v.validity @> $2::date`,
       [id, asOf],
     );
@@ -189,11 +195,11 @@ export class UnitQueries {
   private async views(rows: UnitVersionRow[]): Promise<UnitView[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.unit_id);
-    const existence: Array<{ id: string; exists_from: string; exists_until: string | null }> = await this.db.query(
+    const existence: Array<{ id: string; exists_from: string; exists_until: string | null }> = await this.reader.query(
       'SELECT id, exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = ANY($1::uuid[])',
       [ids],
     );
-    const history: UnitVersionRow[] = await this.db.query(
+    const history: UnitVersionRow[] = await this.reader.query(
       `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = ANY($1::uuid[]) ORDER BY v.valid_from`,
       [ids],
     );

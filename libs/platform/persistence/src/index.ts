@@ -1,2 +1,3 @@
 export * from './data-source';
 export * from './outbox';
+export * from './pool-reader';
