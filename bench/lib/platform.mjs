@@ -32,6 +32,7 @@ export async function startNats() {
   await waitFor(() => canConnect('127.0.0.1', port), 10_000, 'nats-server');
   return {
     url: `nats://127.0.0.1:${port}`,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
@@ -103,7 +104,7 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeA
   };
   const orgs = [];
   for (let i = 0; i < orgReplicas; i++) orgs.push(launch(app('org-structure'), nodeArgs.orgStructure));
-  launch(app('gateway'), nodeArgs.gateway);
+  const gateway = launch(app('gateway'), nodeArgs.gateway);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => (await fetch(`${baseUrl}/health/ready`).catch(() => null))?.status === 200, 30_000, 'platform ready');
@@ -145,6 +146,8 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeA
     adminToken,
     readerToken,
     orgs,
+    /** Process ids, for measuring the CPU each one spends. */
+    pids: { gateway: gateway.pid, orgs: orgs.map((child) => child.pid), nats: nats.pid },
     post,
     /** Stops every process; resolves with each org-structure replica's stdout (its shutdown log). */
     async stop() {

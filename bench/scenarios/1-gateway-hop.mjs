@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT, waitFor } from '../../tools/lib/infra.mjs';
+import { cpuPerRequest, postgresBackends } from '../lib/cpu.mjs';
 import { load } from '../lib/load.mjs';
 import { freePort, node, seedUnits, startPlatform } from '../lib/platform.mjs';
 
@@ -29,9 +30,22 @@ export async function run({ scale, log }) {
 
     const rows = [];
     const measured = {};
+    const backends = () => postgresBackends(platform.database.url);
+    const { pids } = platform;
+    const cpu = {};
     for (const connections of [16, 64, 256]) {
-      const viaGateway = await load({ ...gateway, connections, seconds });
-      const viaBaseline = await load({ ...direct, connections, seconds });
+      // At 64 connections, also the CPU each process spends per request (bench/lib/cpu.mjs).
+      const measure = (groups, target) =>
+        connections === 64 ? cpuPerRequest(groups, () => load({ ...target, connections, seconds })) : load({ ...target, connections, seconds }).then((result) => ({ result }));
+      const { result: viaGateway, perRequest: gatewayCpu } = await measure(
+        { gateway: () => [pids.gateway], 'org-structure': () => pids.orgs, 'nats-server': () => [pids.nats], postgres: backends, 'load generator': () => [process.pid] },
+        gateway,
+      );
+      const { result: viaBaseline, perRequest: baselineCpu } = await measure(
+        { baseline: () => [baseline.pid], postgres: backends, 'load generator': () => [process.pid] },
+        direct,
+      );
+      if (gatewayCpu) Object.assign(cpu, { gateway: gatewayCpu, baseline: baselineCpu });
       measured[connections] = { viaGateway, viaBaseline };
       log(`  ${connections} connections: gateway ${viaGateway.rps} req/s p99 ${viaGateway.p99} ms, baseline ${viaBaseline.rps} req/s p99 ${viaBaseline.p99} ms`);
       rows.push(row(`${connections} connections`, viaGateway, viaBaseline));
@@ -54,7 +68,11 @@ export async function run({ scale, log }) {
         { name: 'req/s ratio at 64 connections', target: '≥ 60%', measured: percent(ratio), met: ratio >= 0.6 },
         { name: 'p99 difference at 64 connections', target: '≤ +5 ms', measured: `${signed(p99Difference)} ms`, met: p99Difference <= 5 },
       ],
-      notes: [`${ids.length} units; each request reads a different unit in turn; ${seconds} s per run after a warm-up.`],
+      cpuPerRequestMicroseconds: cpu,
+      notes: [
+        `${ids.length} units; each request reads a different unit in turn; ${seconds} s per run after a warm-up.`,
+        ...(cpu.gateway ? [`CPU per request at 64 connections (µs, from /proc): through the gateway ${describeCpu(cpu.gateway)}; baseline ${describeCpu(cpu.baseline)}. On shared cores the req/s ratio follows the ratio of these sums.`] : []),
+      ],
     };
   } finally {
     baseline.kill('SIGTERM');
@@ -65,6 +83,11 @@ export async function run({ scale, log }) {
 function row(label, gateway, baseline) {
   const latency = (r) => `${r.p50}/${r.p90}/${r.p99}/${r.max}`;
   return [label, gateway.rps, baseline.rps, percent(gateway.rps / baseline.rps), latency(gateway), latency(baseline), signed(gateway.p99 - baseline.p99), `${gateway.errors}/${baseline.errors}`];
+}
+
+function describeCpu(perProcess) {
+  const total = Object.values(perProcess).reduce((sum, value) => sum + value, 0);
+  return `${Object.entries(perProcess).map(([name, value]) => `${name} ${value}`).join(', ')} (total ${total})`;
 }
 
 const percent = (value) => `${Math.round(value * 100)}%`;
