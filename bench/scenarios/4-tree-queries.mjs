@@ -207,16 +207,24 @@ async function timeIt(call, { runs, budgetMs = Infinity, minRuns = runs }) {
 /** Captures the statements a service call sends, then EXPLAINs each with its parameters. */
 async function planOf(db, call) {
   const statements = [];
-  const original = db.query;
+  // The service reads through TypeORM (db.query) and straight on its pool (poolReader): both are listened to.
+  const pool = db.driver.master;
+  const originals = { db: db.query, pool: pool.query };
   db.query = (sql, parameters) => {
     statements.push({ sql, parameters });
-    return original.call(db, sql, parameters);
+    return originals.db.call(db, sql, parameters);
+  };
+  pool.query = (sql, parameters) => {
+    statements.push({ sql, parameters });
+    return originals.pool.call(pool, sql, parameters);
   };
   try {
     await call();
   } finally {
-    db.query = original;
+    db.query = originals.db;
+    pool.query = originals.pool;
   }
+  if (!statements.some(({ sql }) => /unit_version/.test(sql))) throw new Error('no statement reading unit_version was captured');
   const indexes = new Set();
   const nodes = [];
   let seqScan = false;
