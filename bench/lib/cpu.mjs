@@ -2,7 +2,7 @@
 // same cores, throughput is the cores' time divided by the CPU a request costs in all of them together, so this
 // says where the time goes without a profiler's own distortions. Elsewhere (no /proc) it reports nothing.
 import { existsSync, readFileSync } from 'node:fs';
-import pg from 'pg';
+import { withClient } from './databases.mjs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -18,14 +18,10 @@ function cpuTicks(pid) {
 
 /** PostgreSQL backends serving `databaseUrl`'s database (connections come and go, so asked at each reading). */
 export async function postgresBackends(databaseUrl) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-    return rows.map((row) => row.pid);
-  } finally {
-    await client.end();
-  }
+  const { rows } = await withClient(databaseUrl, (client) =>
+    client.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()'),
+  );
+  return rows.map((row) => row.pid);
 }
 
 /**

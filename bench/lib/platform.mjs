@@ -2,14 +2,15 @@
 // scratch database, with an administrator and a read-only user logged in. Like the end-to-end tests, nothing
 // is shared with a platform left running on the machine.
 import { spawn, spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Secret, TOTP } from 'otpauth';
-import { REPO_ROOT, canConnect, ensureTestPostgres, resolveNatsServerBinary, sleep, waitFor } from '../../tools/lib/infra.mjs';
+import { REPO_ROOT, canConnect, resolveNatsServerBinary, sleep, waitFor } from '../../tools/lib/infra.mjs';
+import { createDatabase } from './databases.mjs';
 
 export const node = process.execPath;
 export const app = (name, file = 'main.js') => join(REPO_ROOT, `apps/${name}/dist/${file}`);
@@ -37,28 +38,6 @@ export async function startNats() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
       rmSync(store, { recursive: true, force: true });
-    },
-  };
-}
-
-export async function createDatabase(prefix) {
-  const { url: adminUrl, stop } = await ensureTestPostgres({ log: () => undefined });
-  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    adminUrl,
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-      await stop?.();
     },
   };
 }

@@ -13,7 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../tools/lib/infra.mjs';
-import { adminServer, loadDataset } from './5-bulk-import.mjs';
+import { adminServer } from '../lib/databases.mjs';
+import { loadDataset } from './5-bulk-import.mjs';
 
 const require = createRequire(import.meta.url);
 const DATES = ['2025-06-30', '2025-07-01'];

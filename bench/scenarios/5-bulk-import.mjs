@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { REPO_ROOT, ensureTestPostgres } from '../../tools/lib/infra.mjs';
+import { REPO_ROOT } from '../../tools/lib/infra.mjs';
+import { adminServer, createScratchDatabase, withClient } from '../lib/databases.mjs';
 import { splitRestructurings, writeDataset } from '../lib/dataset.mjs';
 
 const require = createRequire(import.meta.url);
@@ -100,29 +100,6 @@ async function measure({ scale, log, work, admin }) {
 }
 
 // ---- helpers shared with scenario 4 ---------------------------------------------------------------------------
-
-/**
- * The server scratch databases go on: `adminDatabaseUrl` when given, else as the tests find one (TEST_DATABASE_URL,
- * the local server on 5432, or an embedded PostgreSQL started for the run; `stop()` stops only what it started).
- */
-export async function adminServer(adminDatabaseUrl) {
-  if (adminDatabaseUrl) return { url: adminDatabaseUrl, stop: async () => undefined };
-  const { url, stop } = await ensureTestPostgres({ log: () => undefined });
-  return { url, stop: async () => stop?.() };
-}
-
-/** A fresh database on the server of `adminDatabaseUrl`; `drop()` removes it. */
-export async function createScratchDatabase(adminDatabaseUrl, prefix) {
-  const name = `${prefix}_${Date.now().toString(36)}`;
-  await withClient(adminDatabaseUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(adminDatabaseUrl);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    drop: () => withClient(adminDatabaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
-  };
-}
 
 /**
  * A scratch database holding the dataset of `scale` as the platform loads it: migrated, `units.csv` imported with
@@ -377,16 +354,6 @@ function writePrefix(source, target, rows) {
   return rows;
 }
 
-async function withClient(url, work) {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 function vmHwmKiB(pid) {
   try {
