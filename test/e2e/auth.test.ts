@@ -6,7 +6,7 @@ import { startPlatform, totpCode, type Platform } from './support/platform';
 let p: Platform;
 
 beforeAll(async () => {
-  p = await startPlatform({ env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_WINDOW_SECONDS: '600' } });
+  p = await startPlatform({ env: { LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: '3', LOGIN_WINDOW_SECONDS: '600' } });
 });
 
 afterAll(async () => {

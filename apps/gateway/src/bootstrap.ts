@@ -22,6 +22,9 @@ export async function createGateway(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
+    // Only the configured proxies may name the client in X-Forwarded-For; request.ip is then the nearest
+    // address none of them holds (what throttling, rate limits and the audit trail see).
+    trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers[HTTP_REQUEST_ID_HEADER]),
   });

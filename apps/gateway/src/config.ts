@@ -1,4 +1,5 @@
-import { databaseEnv, durationMs, loadConfig, loggingEnv, natsEnv, portEnv, withFileSecrets } from '@platform/config';
+import { ConfigError, databaseEnv, durationMs, loadConfig, loggingEnv, natsEnv, portEnv, withFileSecrets } from '@platform/config';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), z.url().optional());
@@ -25,10 +26,32 @@ export const gatewayEnv = z.object({
   /** How long who a token stands for is reused before it is read again (0: read on every request). */
   IDENTITY_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   REFRESH_TOKEN_TTL_SECONDS: seconds.default(604_800),
-  /** Failed logins allowed per account, and per client address, within the window before 429. */
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: count.default(5),
+  /**
+   * Failed logins allowed for one account from one client address, and from one address over all accounts, within
+   * the window before that pair (or address) answers 429. Counting the pair, not the account alone, keeps an
+   * attacker elsewhere from locking the real user out.
+   */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: count.default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: count.default(20),
   LOGIN_WINDOW_SECONDS: seconds.default(900),
+  /**
+   * Failures of an account from every address within the window after which each attempt on it waits before its
+   * answer: LOGIN_SLOWDOWN_DELAY_MS, doubling with every further failure, at most LOGIN_SLOWDOWN_MAX_DELAY_MS.
+   * The account is slowed down, never blocked: the right credentials still log in.
+   */
+  LOGIN_SLOWDOWN_AFTER_FAILURES: count.default(5),
+  LOGIN_SLOWDOWN_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+  LOGIN_SLOWDOWN_MAX_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(4_000),
+  /**
+   * Addresses or CIDR ranges of the reverse proxies in front of the gateway, comma-separated; requests from them
+   * have their client address taken from X-Forwarded-For. Empty (the default): the connection's address is the
+   * client's. Any address listed here can claim to be any client, so list only real proxies.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.every(isAddressOrRange), 'comma-separated IP addresses or CIDR ranges (e.g. 10.0.0.0/8)'),
   /** Requests per minute per user (per client address before login) across the whole API. */
   RATE_LIMIT_PER_MINUTE: count.default(600),
   /** Web clients allowed to call the API from a browser, comma-separated origins. */
@@ -42,9 +65,25 @@ export const gatewayEnv = z.object({
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** Variables that changed meaning: refused by name, so an old setting is not silently ignored. */
+const REPLACED_VARIABLES: Record<string, string> = {
+  LOGIN_MAX_FAILURES_PER_ACCOUNT:
+    'now counted per account and client address: set LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS (and LOGIN_SLOWDOWN_AFTER_FAILURES for the account over all addresses)',
+};
+
 /** Secrets and connection strings may come from files (NAME_FILE) instead of the environment. */
 export const GATEWAY_SECRETS = ['NATS_URL', 'DATABASE_URL', 'AUTH_SIGNING_KEY'] as const;
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const replaced = Object.keys(REPLACED_VARIABLES).filter((name) => env[name] !== undefined);
+  if (replaced.length > 0) throw new ConfigError(replaced.map((name) => `${name}: ${REPLACED_VARIABLES[name]}`));
   return loadConfig(gatewayEnv, withFileSecrets(env, GATEWAY_SECRETS));
 }

@@ -87,9 +87,12 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
           inject: [DataSource],
           useFactory: (db: DataSource) =>
             new LoginThrottle(db, {
-              perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+              perAccountAndAddress: config.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
               perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
               windowSeconds: config.LOGIN_WINDOW_SECONDS,
+              slowdownAfter: config.LOGIN_SLOWDOWN_AFTER_FAILURES,
+              slowdownDelayMs: config.LOGIN_SLOWDOWN_DELAY_MS,
+              slowdownMaxDelayMs: config.LOGIN_SLOWDOWN_MAX_DELAY_MS,
             }),
         },
         {

@@ -59,7 +59,7 @@ export class AuthService {
       return error;
     };
     try {
-      await this.throttle.check(request.username, meta.clientAddress);
+      await this.throttle.admit(request.username, meta.clientAddress);
     } catch (error) {
       throw await fail(error as DomainError, false);
     }
@@ -192,7 +192,7 @@ export class AuthService {
   }
 
   private async checkPassword(username: string, password: string, meta: RequestMeta) {
-    await this.throttle.check(username, meta.clientAddress);
+    await this.throttle.admit(username, meta.clientAddress);
     const user = await this.store.userByUsername(username);
     if (!user || !(await verifyPassword(user.password_hash, password)) || user.status !== 'active') {
       await this.throttle.record(username, meta.clientAddress, false);

@@ -1,0 +1,79 @@
+import { ADMIN, startPlatform, type Platform } from './support/platform';
+
+/*
+ * Protections of logging in: throttling per account and address (an attacker slows an account down but cannot
+ * lock its owner out).
+ */
+
+const anonymous = { authorization: '' };
+const from = (address: string) => ({ ...anonymous, 'x-forwarded-for': address });
+
+describe('login throttling', () => {
+  let p: Platform;
+  const SLOWDOWN_DELAY_MS = 300;
+
+  beforeAll(async () => {
+    p = await startPlatform({
+      env: {
+        // The harness's requests come from 127.0.0.1; tests name other clients with X-Forwarded-For.
+        TRUST_PROXY: '127.0.0.1',
+        LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: '3',
+        LOGIN_MAX_FAILURES_PER_ADDRESS: '8',
+        LOGIN_WINDOW_SECONDS: '600',
+        LOGIN_SLOWDOWN_AFTER_FAILURES: '3',
+        LOGIN_SLOWDOWN_DELAY_MS: String(SLOWDOWN_DELAY_MS),
+        LOGIN_SLOWDOWN_MAX_DELAY_MS: '1200',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  const login = (body: Record<string, string>, address: string) => p.http('POST', '/api/v1/auth/login', body, from(address));
+
+  it('a client failing for an account gets 429 from that address only; the owner still logs in elsewhere, slowed down', async () => {
+    const attacker = '203.0.113.10';
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await login({ username: ADMIN.username, password: `guess-${i}-password` }, attacker)).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+
+    const refused = await login({ username: ADMIN.username, password: ADMIN.password }, attacker);
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('AUTH_THROTTLED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // The administrator, at the harness's own address, is slowed by the failures but not refused.
+    const started = Date.now();
+    const session = await p.login(ADMIN.username, ADMIN.password);
+    expect(session.accessToken).toBeTruthy();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SLOWDOWN_DELAY_MS * 0.9);
+  });
+
+  it('an attempt on an account under attack waits, whatever the password, and grows with the failures', async () => {
+    const clerk = await p.userWithRole('records-clerk', null);
+    for (let i = 0; i < 3; i++) {
+      expect((await login({ username: clerk.username, password: `guess-${i}-password` }, `198.51.100.${i + 1}`)).status).toBe(401);
+    }
+    let started = Date.now();
+    expect((await login({ username: clerk.username, password: 'another-wrong-password' }, '198.51.100.50')).status).toBe(401);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(SLOWDOWN_DELAY_MS * 0.9);
+
+    // One more failure doubles the delay.
+    started = Date.now();
+    const right = await login({ username: clerk.username, password: clerk.password }, '198.51.100.51');
+    expect(right.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2 * SLOWDOWN_DELAY_MS * 0.9);
+  });
+
+  it('an address failing for many accounts gets 429 for every account', async () => {
+    const clerk = await p.userWithRole('records-clerk', null);
+    const sprayer = '203.0.113.20';
+    for (let i = 0; i < 8; i++) {
+      expect((await login({ username: `sprayed${i}`, password: 'Spring2026-password' }, sprayer)).status).toBe(401);
+    }
+    expect((await login({ username: clerk.username, password: clerk.password }, sprayer)).status).toBe(429);
+    expect((await login({ username: clerk.username, password: clerk.password }, '203.0.113.21')).status).toBe(200);
+  });
+});
