@@ -42,8 +42,9 @@ export async function startNats() {
   };
 }
 
-export function totpCode(secret) {
-  return new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate();
+/** The code an authenticator enrolled with `secret` shows at `timestamp` (now by default). */
+export function totpCode(secret, timestamp = Date.now()) {
+  return new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate({ timestamp });
 }
 
 /** Starts the platform; `orgReplicas` org-structure processes share the queue group. */
@@ -107,7 +108,8 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeA
     if (attempt.status === 403) {
       const enrol = await post('/api/v1/auth/totp/enrol', { username, password });
       await post('/api/v1/auth/totp/confirm', { username, password, code: totpCode(enrol.body.secret) });
-      attempt = await post('/api/v1/auth/login', { username, password, totp: totpCode(enrol.body.secret) });
+      // The confirming code is spent; the gateway takes the next 30-s step's code already.
+      attempt = await post('/api/v1/auth/login', { username, password, totp: totpCode(enrol.body.secret, Date.now() + 30_000) });
     }
     if (attempt.status !== 200) throw new Error(`login ${username}: ${JSON.stringify(attempt.body)}`);
     return attempt.body.accessToken;

@@ -1,14 +1,15 @@
-import { ADMIN, startPlatform, type Platform } from './support/platform';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ADMIN, startPlatform, TOTP_PERIOD_MS, totpCode, type Platform } from './support/platform';
 
 /*
  * Protections of logging in: throttling per account and address (an attacker slows an account down but cannot
- * lock its owner out).
+ * lock its owner out), and TOTP codes that work once.
  */
 
 const anonymous = { authorization: '' };
 const from = (address: string) => ({ ...anonymous, 'x-forwarded-for': address });
 
-describe('login throttling', () => {
+describe('login throttling and second factor', () => {
   let p: Platform;
   const SLOWDOWN_DELAY_MS = 300;
 
@@ -32,6 +33,29 @@ describe('login throttling', () => {
   });
 
   const login = (body: Record<string, string>, address: string) => p.http('POST', '/api/v1/auth/login', body, from(address));
+
+  let users = 0;
+  /** A board member (second factor required) whose enrolment has started: the test confirms it. */
+  async function boardMemberEnrolling() {
+    users += 1;
+    const username = `board.member${users}`;
+    const password = `board-member-${users}-passphrase`;
+    const created = await p.http('POST', '/api/v1/admin/users', { username, displayName: username, password });
+    expect(created.status).toBe(201);
+    const role = { role: 'organisation-board', unitId: null, validFrom: '2000-01-01' };
+    expect((await p.http('POST', `/api/v1/admin/users/${created.body.id}/roles`, role)).status).toBe(201);
+    const enrol = await p.http('POST', '/api/v1/auth/totp/enrol', { username, password }, anonymous);
+    expect(enrol.status).toBe(200);
+    return { username, password, secret: enrol.body.secret as string };
+  }
+
+  const step = () => Math.floor(Date.now() / TOTP_PERIOD_MS);
+  const codeOf = (secret: string, timeStep: number) => totpCode(secret, timeStep * TOTP_PERIOD_MS);
+  /** Starts a test at least `ms` before the current time step ends, so the steps it names stay acceptable. */
+  async function withRoomInStep(ms: number) {
+    const left = TOTP_PERIOD_MS - (Date.now() % TOTP_PERIOD_MS);
+    if (left < ms) await sleep(left + 100);
+  }
 
   it('a client failing for an account gets 429 from that address only; the owner still logs in elsewhere, slowed down', async () => {
     const attacker = '203.0.113.10';
@@ -75,5 +99,36 @@ describe('login throttling', () => {
     }
     expect((await login({ username: clerk.username, password: clerk.password }, sprayer)).status).toBe(429);
     expect((await login({ username: clerk.username, password: clerk.password }, '203.0.113.21')).status).toBe(200);
+  });
+
+  it('a TOTP code works once: not again, and not after confirming enrolment with it; a later one works', async () => {
+    await withRoomInStep(10_000);
+    const member = await boardMemberEnrolling();
+    const now = step();
+    const address = '198.51.100.80';
+    const confirmed = await p.http('POST', '/api/v1/auth/totp/confirm', { username: member.username, password: member.password, code: codeOf(member.secret, now) }, from(address));
+    expect(confirmed.status).toBe(200);
+
+    const withEnrolmentCode = await login({ username: member.username, password: member.password, totp: codeOf(member.secret, now) }, address);
+    expect(withEnrolmentCode.status).toBe(401);
+    expect(withEnrolmentCode.body.code).toBe('AUTH_SECOND_FACTOR_REQUIRED');
+
+    const next = codeOf(member.secret, now + 1);
+    expect((await login({ username: member.username, password: member.password, totp: next }, address)).status).toBe(200);
+    const again = await login({ username: member.username, password: member.password, totp: next }, address);
+    expect(again.status).toBe(401);
+    expect(again.body.code).toBe('AUTH_SECOND_FACTOR_REQUIRED');
+  });
+
+  it('two logins racing with the same code: only one gets in', async () => {
+    await withRoomInStep(10_000);
+    const member = await boardMemberEnrolling();
+    const now = step();
+    const confirmed = await p.http('POST', '/api/v1/auth/totp/confirm', { username: member.username, password: member.password, code: codeOf(member.secret, now - 1) }, from('198.51.100.90'));
+    expect(confirmed.status).toBe(200);
+
+    const body = { username: member.username, password: member.password, totp: codeOf(member.secret, now) };
+    const both = await Promise.all([login(body, '198.51.100.91'), login(body, '198.51.100.92')]);
+    expect(both.map((response) => response.status).sort()).toEqual([200, 401]);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { Secret, TOTP } from 'otpauth';
 import { generateSigningKeyPair } from '@platform/auth';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, freePort, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@platform/testing';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -107,16 +108,26 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
   };
 
   const totpSecrets = new Map<string, string>();
+  // The gateway accepts each time step of a user's authenticator once (RFC 6238 §5.2), and at most one step
+  // ahead of its clock: each code the harness sends is of a later step than the last, waiting when it must.
+  const lastTotpSteps = new Map<string, number>();
+  const freshTotpCode = async (username: string, secret: string) => {
+    const step = Math.max(Math.floor(Date.now() / TOTP_PERIOD_MS), (lastTotpSteps.get(username) ?? -1) + 1);
+    const wait = (step - 1) * TOTP_PERIOD_MS - Date.now();
+    if (wait > 0) await sleep(wait + 100);
+    lastTotpSteps.set(username, step);
+    return totpCode(secret, step * TOTP_PERIOD_MS);
+  };
   const login = async (username: string, password: string) => {
     let attempt = await request<Json>('POST', '/api/v1/auth/login', JSON.stringify({ username, password }), { 'content-type': 'application/json' });
     if (attempt.status === 403 && attempt.body.code === 'AUTH_SECOND_FACTOR_ENROLMENT_REQUIRED') {
       const enrol = await request<Json>('POST', '/api/v1/auth/totp/enrol', JSON.stringify({ username, password }), { 'content-type': 'application/json' });
       totpSecrets.set(username, enrol.body.secret);
-      const code = totpCode(enrol.body.secret);
+      const code = await freshTotpCode(username, enrol.body.secret);
       await request('POST', '/api/v1/auth/totp/confirm', JSON.stringify({ username, password, code }), { 'content-type': 'application/json' });
     }
     const secret = totpSecrets.get(username);
-    const body = secret ? { username, password, totp: totpCode(secret) } : { username, password };
+    const body = secret ? { username, password, totp: await freshTotpCode(username, secret) } : { username, password };
     attempt = await request<Json>('POST', '/api/v1/auth/login', JSON.stringify(body), { 'content-type': 'application/json' });
     if (attempt.status !== 200) throw new Error(`login of ${username} failed: ${JSON.stringify(attempt.body)}`);
     return { accessToken: attempt.body.accessToken as string, refreshToken: attempt.body.refreshToken as string };
@@ -175,7 +186,9 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
   };
 }
 
-/** The current code of an authenticator enrolled with `secret`. */
-export function totpCode(secret: string): string {
-  return new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate();
+export const TOTP_PERIOD_MS = 30_000;
+
+/** The code an authenticator enrolled with `secret` shows at `timestamp` (now by default). */
+export function totpCode(secret: string, timestamp = Date.now()): string {
+  return new TOTP({ algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_MS / 1_000, secret: Secret.fromBase32(secret) }).generate({ timestamp });
 }

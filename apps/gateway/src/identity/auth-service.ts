@@ -15,7 +15,7 @@ import { hashPassword, verifyPassword } from './passwords';
 import { passwordProblems } from './password-policy';
 import type { loginRequest, totpConfirmRequest, totpEnrolRequest } from './schemas';
 import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens';
-import { newTotpSecret, totpUri, verifyTotp } from './totp';
+import { newTotpSecret, totpStep, totpUri } from './totp';
 
 export interface TokenPair {
   tokenType: 'Bearer';
@@ -79,8 +79,16 @@ export class AuthService {
       if (!request.totp) {
         throw await fail(new DomainError(AuthErrorCode.SecondFactorRequired, 'Send the code from your authenticator as `totp`'), false, user.id);
       }
-      if (!verifyTotp(user.totp_secret, request.totp)) {
+      const step = totpStep(user.totp_secret, request.totp);
+      if (step === null) {
         throw await fail(new DomainError(AuthErrorCode.SecondFactorRequired, 'The authenticator code is wrong'), true, user.id);
+      }
+      if (!(await this.store.acceptTotpStep(user.id, step))) {
+        throw await fail(
+          new DomainError(AuthErrorCode.SecondFactorRequired, 'This authenticator code was already used; send the next one'),
+          true,
+          user.id,
+        );
       }
     }
     await this.throttle.record(request.username, meta.clientAddress, true);
@@ -160,17 +168,24 @@ export class AuthService {
     const user = await this.checkPassword(request.username, request.password, meta);
     if (user.totp_enabled) throw new DomainError(AuthErrorCode.Conflict, 'A second factor is already enrolled; an administrator can reset it');
     const secret = newTotpSecret();
-    await this.store.db.query('UPDATE app_user SET totp_secret = $2 WHERE id = $1', [user.id, secret]);
+    // A new secret starts with no step used: steps of an earlier secret say nothing about this one's codes.
+    const [stored] = await this.store.db.query(
+      'UPDATE app_user SET totp_secret = $2, totp_last_step = NULL WHERE id = $1 AND NOT totp_enabled RETURNING id',
+      [user.id, secret],
+    );
+    if (stored.length === 0) throw new DomainError(AuthErrorCode.Conflict, 'A second factor is already enrolled; an administrator can reset it');
     return { secret, otpauthUri: totpUri(secret, user.username, this.options.issuer) };
   }
 
   async confirmTotp(request: z.infer<typeof totpConfirmRequest>, meta: RequestMeta): Promise<{ enabled: true }> {
     const user = await this.checkPassword(request.username, request.password, meta);
     if (user.totp_enabled) throw new DomainError(AuthErrorCode.Conflict, 'A second factor is already enrolled');
-    if (!user.totp_secret || !verifyTotp(user.totp_secret, request.code)) {
-      throw new DomainError(AuthErrorCode.SecondFactorRequired, 'The authenticator code is wrong');
+    const step = user.totp_secret ? totpStep(user.totp_secret, request.code) : null;
+    if (step === null) throw new DomainError(AuthErrorCode.SecondFactorRequired, 'The authenticator code is wrong');
+    // The confirming code counts as used: it cannot log in afterwards.
+    if (!(await this.store.enableTotp(user.id, step))) {
+      throw new DomainError(AuthErrorCode.Conflict, 'A second factor is already enrolled');
     }
-    await this.store.db.query('UPDATE app_user SET totp_enabled = true WHERE id = $1', [user.id]);
     await this.audit.record({
       action: 'auth.totp.enrol',
       outcome: 'success',

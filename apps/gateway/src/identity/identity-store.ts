@@ -76,6 +76,30 @@ export class IdentityStore {
     return row ?? null;
   }
 
+  /**
+   * Records `step` as the user's last accepted TOTP time step if it is later than the last one; false when it is
+   * not (the code, or an earlier one, was already used). One conditional UPDATE, so of two requests racing with the
+   * same code only one wins.
+   */
+  async acceptTotpStep(userId: string, step: number): Promise<boolean> {
+    const [rows] = await this.db.query(
+      `UPDATE app_user SET totp_last_step = $2
+        WHERE id = $1 AND totp_enabled AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
+      [userId, step],
+    );
+    return rows.length > 0;
+  }
+
+  /** Enables the second factor and records the confirming code's step; false if it was enabled meanwhile. */
+  async enableTotp(userId: string, step: number): Promise<boolean> {
+    const [rows] = await this.db.query(
+      `UPDATE app_user SET totp_enabled = true, totp_last_step = $2
+        WHERE id = $1 AND NOT totp_enabled AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
+      [userId, step],
+    );
+    return rows.length > 0;
+  }
+
   /** Role assignments in force today (ORG-2 dating: from valid_from, until valid_to exclusive). */
   async activeRoles(userId: string, today: string): Promise<ScopedRole[]> {
     const rows: AssignmentRecord[] = await this.db.query(

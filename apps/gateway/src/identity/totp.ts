@@ -9,8 +9,14 @@ export function totpUri(secret: string, username: string, issuer: string): strin
   return totpFor(secret, username, issuer).toString();
 }
 
-export function verifyTotp(secret: string, code: string): boolean {
-  return totpFor(secret).validate({ token: code, window: 1 }) !== null;
+/**
+ * The time step (30-s periods since the epoch) whose code `code` is, within a step either side of `now`, or null
+ * when it is none of them. Callers accept a step only once (RFC 6238 §5.2): see `IdentityStore.acceptTotpStep`.
+ */
+export function totpStep(secret: string, code: string, now = Date.now()): number | null {
+  const totp = totpFor(secret);
+  const delta = totp.validate({ token: code, timestamp: now, window: 1 });
+  return delta === null ? null : totp.counter({ timestamp: now }) + delta;
 }
 
 function totpFor(secret: string, label = 'user', issuer = 'political-system-records'): TOTP {
