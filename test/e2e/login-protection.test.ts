@@ -1,9 +1,11 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADMIN, startPlatform, TOTP_PERIOD_MS, totpCode, type Platform } from './support/platform';
 
 /*
- * Protections of logging in: throttling per account and address (an attacker slows an account down but cannot
- * lock its owner out), and TOTP codes that work once.
+ * Protections of logging in and of the API's budget: throttling per account and address (an attacker slows an
+ * account down but cannot lock its owner out), TOTP codes that work once, and a rate limit keyed on verified
+ * identities only.
  */
 
 const anonymous = { authorization: '' };
@@ -130,5 +132,48 @@ describe('login throttling and second factor', () => {
     const body = { username: member.username, password: member.password, totp: codeOf(member.secret, now) };
     const both = await Promise.all([login(body, '198.51.100.91'), login(body, '198.51.100.92')]);
     expect(both.map((response) => response.status).sort()).toEqual([200, 401]);
+  });
+});
+
+describe('per-user rate limit', () => {
+  let p: Platform;
+  const LIMIT = 10;
+
+  beforeAll(async () => {
+    // No trusted proxy here: X-Forwarded-For from a client must not change the address it is counted under.
+    p = await startPlatform({ env: { RATE_LIMIT_PER_MINUTE: String(LIMIT) } });
+  });
+
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  /** A token that looks like ours but whose signature is random bytes. */
+  function forged(sub: string): string {
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { sub, iss: 'political-system-records', aud: 'political-system-records-api', exp: Math.floor(Date.now() / 1_000) + 300 };
+    return `${part({ alg: 'EdDSA', typ: 'at+jwt' })}.${part(claims)}.${randomBytes(64).toString('base64url')}`;
+  }
+
+  it('forged tokens with ever new subjects get no fresh budget: they count against the caller’s address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT + 4; i++) {
+      const headers = { authorization: `Bearer ${forged(randomUUID())}`, 'x-forwarded-for': `192.0.2.${i + 1}` };
+      statuses.push((await p.http('GET', '/api/v1/auth/me', undefined, headers)).status);
+    }
+    expect(new Set(statuses)).toEqual(new Set([401, 429]));
+    expect(statuses.slice(-4)).toEqual([429, 429, 429, 429]);
+  });
+
+  it('forged tokens carrying a real user’s subject do not spend that user’s budget', async () => {
+    const adminId = JSON.parse(Buffer.from(p.adminToken.split('.')[1]!, 'base64url').toString('utf8')).sub as string;
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT + 2; i++) {
+      statuses.push((await p.http('GET', '/api/v1/auth/me', undefined, { authorization: `Bearer ${forged(adminId)}` })).status);
+    }
+    expect(statuses.at(-1)).toBe(429);
+    const me = await p.http('GET', '/api/v1/auth/me');
+    expect(me.status).toBe(200);
+    expect(me.body.id).toBe(adminId);
   });
 });

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import helmet from 'helmet';
 import type { GatewayConfig } from '../config';
+import { AccessTokens, bearerTokenOf } from '../identity/tokens';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from './problem';
 
 /**
@@ -10,6 +11,7 @@ import { HttpProblem, PROBLEM_CONTENT_TYPE } from './problem';
  * API. The limit's counters live in each gateway process: with N replicas a user gets up to N times the limit.
  */
 export async function registerHttpProtections(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
+  const tokens = app.get(AccessTokens);
   // helmet itself, built once: @fastify/helmet rebuilds the middleware (and re-parses the CSP) on every request,
   // which cost the gateway about 40 µs a request (docs/performance.md).
   const securityHeaders = helmet({
@@ -42,7 +44,7 @@ export async function registerHttpProtections(app: NestFastifyApplication, confi
   await app.register(rateLimit, {
     max: config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
-    keyGenerator: rateLimitKey,
+    keyGenerator: (request: FastifyRequest) => rateLimitKey(request, tokens),
     allowList: (request: FastifyRequest) => request.url.startsWith('/health/'),
     errorResponseBuilder: (request, context) => {
       const problem = new HttpProblem(429, 'TOO_MANY_REQUESTS', 'Too many requests', `At most ${context.max} requests a minute`, {
@@ -55,18 +57,14 @@ export async function registerHttpProtections(app: NestFastifyApplication, confi
 }
 
 /**
- * Counts per user: the subject of the bearer token when there is one (an invalid token is refused right after,
- * cheaply), else the client address.
+ * Counts per verified caller: the user of a bearer token whose signature checks out, else the client address. A
+ * token's unverified claims never pick the bucket: forged tokens would get fresh budgets, or spend a real user's.
+ * Verification is remembered by AccessTokens, so the access guard right after does not check the signature again.
  */
-export function rateLimitKey(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (typeof header === 'string' && header.startsWith('Bearer ')) {
-    try {
-      const payload = JSON.parse(Buffer.from(header.slice(7).split('.')[1] ?? '', 'base64url').toString('utf8'));
-      if (typeof payload?.sub === 'string' && payload.sub.length <= 200) return `user:${payload.sub}`;
-    } catch {
-      // not a JWT: counted by address below
-    }
-  }
+export async function rateLimitKey(request: FastifyRequest, tokens: Pick<AccessTokens, 'verify'>): Promise<string> {
+  const token = bearerTokenOf(request.headers.authorization);
+  const verified = token ? await tokens.verify(token).catch(() => null) : null;
+  if (verified && 'local' in verified) return `user:${verified.local.userId}`;
+  if (verified) return `external:${verified.external.issuer} ${verified.external.subject}`;
   return `address:${request.ip}`;
 }
