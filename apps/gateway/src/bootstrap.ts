@@ -7,6 +7,7 @@ import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
 import type { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { ProblemFilter } from './http/problem.filter';
+import { registerJsonBodyParser } from './http/json-body';
 import { HttpProblem } from './http/problem';
 import { requestIdFrom } from './http/request-id';
 import { registerHttpProtections } from './http/protections';
@@ -29,6 +30,7 @@ export async function createGateway(
     logger: new NestPinoLogger(logger),
   });
   app.useGlobalFilters(new ProblemFilter(logger));
+  registerJsonBodyParser(app);
   await registerHttpProtections(app, config);
 
   const fastify = app.getHttpAdapter().getInstance();

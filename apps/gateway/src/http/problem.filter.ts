@@ -15,6 +15,12 @@ const STATUS_CODES: Record<number, { code: string; title: string }> = {
   429: { code: 'TOO_MANY_REQUESTS', title: 'Too many requests' },
 };
 
+/** The HTTP layer's own problem for a 4xx status. */
+export function httpProblem(status: number, detail?: string): HttpProblem {
+  const known = STATUS_CODES[status] ?? { code: `HTTP_${status}`, title: 'The request was refused' };
+  return new HttpProblem(status, known.code, known.title, detail);
+}
+
 /** Turns anything thrown while handling a request into an RFC 9457 problem; never leaks internals. */
 export function toProblem(exception: unknown, logger: Logger): HttpProblem {
   if (exception instanceof HttpProblem) return exception;
@@ -27,10 +33,7 @@ export function toProblem(exception: unknown, logger: Logger): HttpProblem {
       : typeof (exception as { statusCode?: unknown })?.statusCode === 'number'
         ? (exception as { statusCode: number }).statusCode
         : 500;
-  if (status >= 400 && status < 500) {
-    const known = STATUS_CODES[status] ?? { code: `HTTP_${status}`, title: 'The request was refused' };
-    return new HttpProblem(status, known.code, known.title, (exception as Error).message);
-  }
+  if (status >= 400 && status < 500) return httpProblem(status, (exception as Error).message);
   logger.error({ err: exception }, 'unhandled error');
   return new HttpProblem(500, CommonErrorCode.Internal, 'Internal error');
 }

@@ -168,6 +168,13 @@ export const importRow = unitAttributes.extend({
 });
 export type ImportRow = z.infer<typeof importRow>;
 
+/**
+ * A JSON import row as it arrives: a flat object of scalars. Each row's fields are checked against ImportRow by the
+ * service, which reports bad rows by line; holding rows to this shape first keeps nested values (arrays of arrays
+ * thousands deep) out of the service and out of anything that walks a row.
+ */
+const importJsonRow = z.record(z.string().max(64), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
 /** NATS carries at most 1 MB; bigger trees go through the operator command (`npm run org:import`). */
 export const IMPORT_MAX_CONTENT_CHARS = 900_000;
 export const IMPORT_FORMATS = ['json', 'csv'] as const;
@@ -175,7 +182,7 @@ export const importUnitsRequest = z.discriminatedUnion('format', [
   z.strictObject({
     format: z.literal('json'),
     decisionRef: decisionRef.optional(),
-    rows: z.array(z.unknown()).min(1).max(20_000).meta({ description: 'Import rows; see ImportRow' }),
+    rows: z.array(importJsonRow).min(1).max(20_000).meta({ description: 'Import rows; see ImportRow' }),
   }),
   z.strictObject({
     format: z.literal('csv'),
