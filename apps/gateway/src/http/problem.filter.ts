@@ -3,7 +3,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '
 import type { Logger } from '@platform/logging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problemFromRpcFailure, problemFromServiceError } from './error-mapper';
-import { HttpProblem, PROBLEM_CONTENT_TYPE } from './problem';
+import { HttpProblem, NO_STORE, PROBLEM_CONTENT_TYPE } from './problem';
 
 const STATUS_CODES: Record<number, { code: string; title: string }> = {
   400: { code: 'MALFORMED_REQUEST', title: 'The request could not be read' },
@@ -41,7 +41,7 @@ export function toProblem(exception: unknown, logger: Logger): HttpProblem {
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: HttpProblem): void {
   const document = problem.toDocument(request.url, String(request.id));
   if (problem.extensions.retryAfterSeconds) reply.header('retry-after', String(problem.extensions.retryAfterSeconds));
-  void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(document);
+  void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).header('cache-control', NO_STORE).send(document);
 }
 
 @Catch()

@@ -15,6 +15,11 @@ export interface ProblemDocument {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+/**
+ * Cache-Control of every API answer and every problem: they carry tokens, or data only the caller may see, and
+ * must not be kept by a browser or a shared cache.
+ */
+export const NO_STORE = 'no-store';
 
 /** A problem the gateway answers with; thrown anywhere in a request, rendered by the problem filter. */
 export class HttpProblem extends Error {
