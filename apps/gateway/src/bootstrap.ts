@@ -7,6 +7,7 @@ import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
 import type { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { ProblemFilter } from './http/problem.filter';
+import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors';
 import { registerJsonBodyParser } from './http/json-body';
 import { HttpProblem, NO_STORE } from './http/problem';
 import { requestIdFrom } from './http/request-id';
@@ -27,6 +28,8 @@ export async function createGateway(
     bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers[HTTP_REQUEST_ID_HEADER]),
+    frameworkErrors: frameworkErrorHandler(logger),
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, logger), adapter, {
     logger: new NestPinoLogger(logger),

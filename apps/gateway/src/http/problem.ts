@@ -34,14 +34,15 @@ export class HttpProblem extends Error {
     this.name = 'HttpProblem';
   }
 
-  toDocument(instance: string, requestId: string): ProblemDocument {
+  /** `instance` is the request's URL; unknown when the HTTP parser refused the request before reading it whole. */
+  toDocument(instance: string | undefined, requestId: string): ProblemDocument {
     const { rule, errors, details } = this.extensions;
     return {
       type: problemType(this.code),
       title: this.title,
       status: this.status,
       ...(this.detail ? { detail: this.detail } : {}),
-      instance,
+      ...(instance !== undefined ? { instance } : {}),
       code: this.code,
       ...(rule ? { rule } : {}),
       ...(errors && errors.length > 0 ? { errors } : {}),
