@@ -105,6 +105,150 @@ describe('malformed and mistyped input', () => {
   });
 });
 
+describe('input that reached the database or the stack unchecked', () => {
+  const cursorOf = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+  it('a date the database cannot hold (year 0) → 400 naming the field (ORG-2 asOf)', async () => {
+    const reads: Array<[string, string]> = [
+      ['/api/v1/org/units?asOf=0000-01-01', 'asOf'],
+      [`/api/v1/org/units/${provinceId}/subtree?asOf=0000-01-01`, 'asOf'],
+      ['/api/v1/org/statistics?asOf=2025-01-01&compareTo=0000-01-01', 'compareTo'],
+      ['/api/v1/org/restructurings?from=0000-01-01', 'from'],
+      ['/api/v1/audit/events?from=0000-01-01T00:00:00Z', 'from'],
+    ];
+    for (const [path, field] of reads) {
+      const response = await p.http('GET', path);
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect({ path, fields: fieldPaths(response) }).toEqual({ path, fields: [field] });
+    }
+    const write = await p.http('POST', '/api/v1/org/units', { ...validUnit, code: 'YEAR-0', validFrom: '0000-01-01' });
+    expectProblem(write, 400, 'VALIDATION_FAILED');
+    expect(fieldPaths(write)).toEqual(['validFrom']);
+  });
+
+  it('a forged cursor holding an impossible date → 400 naming the cursor', async () => {
+    for (const date of ['2025-02-30', '0000-01-01']) {
+      const response = await p.http('GET', `/api/v1/org/restructurings?cursor=${cursorOf({ date, seq: '1' })}`);
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(fieldPaths(response)).toEqual(['cursor']);
+    }
+  });
+
+  it('text with an unpaired surrogate → 400 naming the field, in every free-text field', async () => {
+    const lone = 'x\ud800y';
+    const cases: Array<[string, string, unknown, string]> = [
+      ['POST', '/api/v1/org/units', { ...validUnit, code: 'LONE-1', name: lone }, 'name'],
+      ['POST', '/api/v1/org/units', { ...validUnit, code: 'LONE-2', shortName: lone }, 'shortName'],
+      ['POST', '/api/v1/org/units', { ...validUnit, code: 'LONE-3', decisionRef: lone }, 'decisionRef'],
+      [
+        'POST',
+        '/api/v1/org/restructurings',
+        { decisionRef: '01-QĐ/TU', effectiveDate: '2026-01-01', title: lone, operations: [{ type: 'dissolve', unit: { code: 'HG-X2-CS' } }] },
+        'title',
+      ],
+      ['POST', `/api/v1/org/units/${provinceId}/posts`, { title: lone, seats: 1, validFrom: '2024-01-01' }, 'title'],
+      ['POST', '/api/v1/auth/login', { username: lone, password: 'whatever-it-is' }, 'username'],
+      ['POST', '/api/v1/auth/login', { username: 'admin', password: lone }, 'password'],
+      ['POST', '/api/v1/admin/users', { username: 'lone.user', displayName: lone, password: 'long-enough-passphrase-1' }, 'displayName'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const response = await p.http(method, path, body);
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect({ path, fields: fieldPaths(response) }).toEqual({ path, fields: [field] });
+    }
+  });
+
+  it('a body nested 100,000 levels deep → 400 problem before anything recurses over it; the gateway keeps serving', async () => {
+    const depth = 100_000;
+    const body = `{"format":"json","rows":[${'['.repeat(depth)}${']'.repeat(depth)}]}`;
+    const response = await p.raw('POST', '/api/v1/org/imports', body, 'application/json');
+    expectProblem(response, 400, 'MALFORMED_REQUEST');
+    expect(response.body.detail).toMatch(/deeper than 64/);
+    expect((await p.http('GET', '/health/live')).status).toBe(200);
+  });
+
+  it('nesting within the limit still parses; strings that look like brackets do not count', async () => {
+    const brackets = '[{'.repeat(200);
+    const response = await p.http('POST', '/api/v1/org/units', { ...validUnit, code: 'BRACKETS-1', name: brackets });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(fieldPaths(response)).toEqual(['name']);
+  });
+
+  it('import rows are flat: a nested value in a row is refused before it reaches the service', async () => {
+    const nested = JSON.parse(`${'['.repeat(40)}1${']'.repeat(40)}`);
+    const response = await p.http('POST', '/api/v1/org/imports', { format: 'json', rows: [{ ...validUnit, code: nested }] });
+    expectProblem(response, 400, 'VALIDATION_FAILED');
+    expect(fieldPaths(response)).toEqual(['rows.0.code']);
+  });
+});
+
+describe('unit codes in one canonical form (ORG-2)', () => {
+  it('stores a code NFKC-normalised and upper case', async () => {
+    const response = await p.http('POST', '/api/v1/org/units', { ...validUnit, code: 'cb-đắk', parentId: provinceId });
+    expect(response.status).toBe(201);
+    expect(response.body.code).toBe('CB-ĐẮK');
+  });
+
+  it('a code differing only in case, width, composition or ligatures is the same code → 409 ORG_CODE_CONFLICT (ORG-2)', async () => {
+    expect((await p.http('POST', '/api/v1/org/units', { ...validUnit, code: 'CB-fi', parentId: provinceId })).status).toBe(201);
+    for (const code of ['CB-ĐẮK', 'ＣＢ-ĐẮK', 'cb-đắk'.normalize('NFD'), 'Cb-Đắk', 'CB-ﬁ', 'cb-FI']) {
+      const response = await p.http('POST', '/api/v1/org/units', { ...validUnit, code, parentId: provinceId });
+      expectProblem(response, 409, 'ORG_CODE_CONFLICT');
+      expect({ code, rule: response.body.rule }).toEqual({ code, rule: 'ORG-2' });
+    }
+  });
+
+  it('a code with Cyrillic or Greek look-alike letters → 400 saying so', async () => {
+    for (const code of ['СВ-ĐẮK', 'ΤU-BN']) {
+      const response = await p.http('POST', '/api/v1/org/units', { ...validUnit, code, parentId: provinceId });
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect(response.body.errors).toEqual([{ path: 'code', message: expect.stringMatching(/Latin/) }]);
+    }
+  });
+
+  it('finds and references a unit by its code however it is typed (ORG-2)', async () => {
+    const found = await p.http('GET', '/api/v1/org/units?code=hg-tu');
+    expect(found.body.items.map((unit: { id: string }) => unit.id)).toEqual([provinceId]);
+    const imported = await p.http('POST', '/api/v1/org/imports', {
+      format: 'json',
+      rows: [{ ...validUnit, code: 'imp-lower', parentCode: 'ｈｇ-ｔｕ' }],
+    });
+    expect(imported.status).toBe(201);
+    const unit = await p.http('GET', '/api/v1/org/units?code=IMP-LOWER');
+    expect(unit.body.items).toEqual([expect.objectContaining({ code: 'IMP-LOWER', parentId: provinceId })]);
+  });
+});
+
+describe('free text', () => {
+  it('refuses control and bidirectional-override characters in every name → 400 saying so', async () => {
+    const cases: Array<[string, string, unknown, string]> = [
+      ['POST', '/api/v1/org/units', { ...validUnit, code: 'BIDI-1', name: 'Chi bộ \u202Egnôt' }, 'name'],
+      ['POST', '/api/v1/org/units', { ...validUnit, code: 'BIDI-2', shortName: 'CB \u2066x\u2069' }, 'shortName'],
+      ['POST', '/api/v1/org/units', { ...validUnit, code: 'CTRL-1', name: 'Chi bộ\u0007' + ' thôn' }, 'name'],
+      ['POST', '/api/v1/org/units', { ...validUnit, code: 'CTRL-2', name: 'Chi bộ\nthôn' }, 'name'],
+      ['POST', '/api/v1/org/units', { ...validUnit, code: 'CTRL-3', decisionRef: '01\u0085QĐ' }, 'decisionRef'],
+      ['POST', `/api/v1/org/units/${provinceId}/posts`, { title: 'Bí thư\u202D', seats: 1, validFrom: '2024-01-01' }, 'title'],
+      ['POST', '/api/v1/admin/users', { username: 'bidi.user', displayName: 'A\u202Eb', password: 'long-enough-passphrase-1' }, 'displayName'],
+      ['POST', '/api/v1/auth/login', { username: 'admin\u0000', password: 'whatever-it-is' }, 'username'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const response = await p.http(method, path, body);
+      expectProblem(response, 400, 'VALIDATION_FAILED');
+      expect({ path, errors: response.body.errors }).toEqual({
+        path,
+        errors: [{ path: field, message: 'must not contain control or bidirectional-override characters' }],
+      });
+    }
+  });
+
+  it('stores names composed (NFC), however they were typed', async () => {
+    const name = 'Đảng ủy phường Bắc Giang';
+    const response = await p.http('POST', '/api/v1/org/units', { ...validUnit, code: 'NFC-1', name: name.normalize('NFD'), parentId: provinceId });
+    expect(response.status).toBe(201);
+    expect(response.body.name).toBe(name.normalize('NFC'));
+  });
+});
+
 describe('unknown ids', () => {
   it('an unknown unit in the path → 404', async () => {
     for (const path of ['', '/subtree', '/ancestors', '/lineage', '/posts', '/terms', '/staffing-quotas', '/reduction-targets']) {

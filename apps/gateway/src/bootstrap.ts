@@ -7,11 +7,15 @@ import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
 import type { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { ProblemFilter } from './http/problem.filter';
-import { HttpProblem } from './http/problem';
+import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors';
+import { registerJsonBodyParser } from './http/json-body';
+import { HttpProblem, NO_STORE } from './http/problem';
 import { requestIdFrom } from './http/request-id';
 import { registerHttpProtections } from './http/protections';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Every route of the API (the OpenAPI document and its viewer live outside it, under /api/docs). */
+const API_PREFIX = '/api/v1/';
 const JSON_MEDIA_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
 /** Builds the HTTP gateway: the platform's only public entry (ARCHITECTURE "The pieces"). */
@@ -27,16 +31,20 @@ export async function createGateway(
     trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers[HTTP_REQUEST_ID_HEADER]),
+    frameworkErrors: frameworkErrorHandler(logger),
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, logger), adapter, {
     logger: new NestPinoLogger(logger),
   });
   app.useGlobalFilters(new ProblemFilter(logger));
+  registerJsonBodyParser(app);
   await registerHttpProtections(app, config);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(HTTP_REQUEST_ID_HEADER, String(request.id));
+    if (request.url.startsWith(API_PREFIX)) reply.header('cache-control', NO_STORE);
     // The API speaks JSON only; a form or text body is refused before anything reads it.
     const contentType = request.headers['content-type'];
     if (contentType && BODY_METHODS.has(request.method) && !JSON_MEDIA_TYPE.test(contentType)) {

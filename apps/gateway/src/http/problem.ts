@@ -15,6 +15,11 @@ export interface ProblemDocument {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+/**
+ * Cache-Control of every API answer and every problem: they carry tokens, or data only the caller may see, and
+ * must not be kept by a browser or a shared cache.
+ */
+export const NO_STORE = 'no-store';
 
 /** A problem the gateway answers with; thrown anywhere in a request, rendered by the problem filter. */
 export class HttpProblem extends Error {
@@ -29,14 +34,15 @@ export class HttpProblem extends Error {
     this.name = 'HttpProblem';
   }
 
-  toDocument(instance: string, requestId: string): ProblemDocument {
+  /** `instance` is the request's URL; unknown when the HTTP parser refused the request before reading it whole. */
+  toDocument(instance: string | undefined, requestId: string): ProblemDocument {
     const { rule, errors, details } = this.extensions;
     return {
       type: problemType(this.code),
       title: this.title,
       status: this.status,
       ...(this.detail ? { detail: this.detail } : {}),
-      instance,
+      ...(instance !== undefined ? { instance } : {}),
       code: this.code,
       ...(rule ? { rule } : {}),
       ...(errors && errors.length > 0 ? { errors } : {}),

@@ -6,6 +6,7 @@ import { OrgStructureInitial1763800000000 } from './migrations/1763800000000-org
 import { UnitPathBtree1763850000000 } from './migrations/1763850000000-unit-path-btree';
 import { OrgAuditLog1763950000000 } from './migrations/1763950000000-org-audit-log';
 import { CodeExclusionByHash1795327587000 } from './migrations/1795327587000-code-exclusion-by-hash';
+import { CanonicalUnitCodes1795400000000 } from './migrations/1795400000000-canonical-unit-codes';
 
 /** Advisory lock key serialising appends to this service's audit chain (same in every replica and command). */
 export const AUDIT_LOCK_KEY = 7_301_003;
@@ -16,6 +17,7 @@ export const ORG_MIGRATIONS = [
   UnitPathBtree1763850000000,
   OrgAuditLog1763950000000,
   CodeExclusionByHash1795327587000,
+  CanonicalUnitCodes1795400000000,
 ];
 
 export function orgDataSource(config: OrgStructureConfig): DataSource {

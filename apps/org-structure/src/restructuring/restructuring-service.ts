@@ -1,4 +1,4 @@
-import { todayIso } from '@contracts/common';
+import { isAcceptedDate, todayIso } from '@contracts/common';
 import type {
   ApplyRestructuringRequest,
   CreateUnitRequest,
@@ -61,7 +61,7 @@ export class RestructuringService {
     }
     if (request.cursor) {
       const after = decodeCursor<{ date: string; seq: string }>(request.cursor, {
-        date: /^\d{4}-\d{2}-\d{2}$/,
+        date: isAcceptedDate,
         seq: /^\d{1,18}$/,
       });
       params.push(after.date, after.seq);

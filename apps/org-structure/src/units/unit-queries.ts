@@ -17,7 +17,7 @@ import type { DataSource } from 'typeorm';
 import { Scope } from '../domain/scope';
 import { OrgErrors } from '../domain/errors';
 import { escapeLike, foldText } from '../domain/fold-text';
-import { decodeCursor, encodeCursor, LTREE_PATH, UUID } from '../domain/cursor';
+import { decodeCursor, encodeCursor, LTREE_PATH, STORED_CODE, UUID } from '../domain/cursor';
 import { DESCENDANTS_OF } from '../domain/unit-path';
 import { toSubtreeNode, toUnitView, UNIT_VERSION_COLUMNS, type UnitVersionRow } from '../domain/unit-row';
 
@@ -62,7 +62,7 @@ export class UnitQueries {
     if (request.block) add('v.block = ?', request.block);
     if (request.q) add(`v.search_text LIKE ?`, `%${escapeLike(foldText(request.q))}%`);
     where.push(scope.sql('v.unit_id', params));
-    const after = request.cursor ? decodeCursor<{ code: string; id: string }>(request.cursor, { code: /^[^\u0000]{1,64}$/u, id: UUID }) : null;
+    const after = request.cursor ? decodeCursor<{ code: string; id: string }>(request.cursor, { code: STORED_CODE, id: UUID }) : null;
     if (after) {
       params.push(after.code, after.id);
       where.push(`(v.code, v.unit_id) > ($${params.length - 1}, $${params.length}::uuid)`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstant } from './dates';
 import { MAX_PAGE_SIZE } from './pagination';
 
 /** Every service keeps its own audit chain and answers these subjects for the gateway's audit routes. */
@@ -6,14 +7,12 @@ export function auditSubjects(service: string) {
   return { events: `audit.v1.${service}.events`, verify: `audit.v1.${service}.verify` } as const;
 }
 
-const instant = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 instant, e.g. 2025-07-01T00:00:00Z' });
-
 export const auditEventsRequest = z.object({
   actor: z.uuid().optional().meta({ description: 'The acting user id' }),
   action: z.string().trim().min(1).max(200).regex(/^[\w.:/-]+$/).optional(),
   objectId: z.string().trim().min(1).max(200).regex(/^[\w.:/-]+$/).optional(),
-  from: instant.optional(),
-  to: instant.optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
 });

@@ -1,3 +1,4 @@
+export * from './codes';
 export * from './enums';
 export * from './errors';
 export * from './events';

@@ -1,5 +1,6 @@
-import { isoDate, NO_NUL, pageQuery } from '@contracts/common';
+import { freeText, isoDate, NO_NUL, pageQuery, TextMessage, wellFormedString } from '@contracts/common';
 import { z } from 'zod';
+import { canonicalUnitCode, UNIT_CODE_MAX_LENGTH, unitCodeProblem } from './codes';
 import { LEADERSHIP_DIRECTIONS, STAFF_CATEGORIES, UNIT_BLOCKS, UNIT_KINDS, UNIT_LEVELS } from './enums';
 
 /*
@@ -7,20 +8,25 @@ import { LEADERSHIP_DIRECTIONS, STAFF_CATEGORIES, UNIT_BLOCKS, UNIT_KINDS, UNIT_
  * service validates every message with the same schemas, so the two can never disagree.
  */
 
-/** Free text: trimmed, bounded, and without characters the database cannot store. */
-const text = (max: number) => z.string().trim().min(1).max(max).regex(NO_NUL, 'must not contain NUL characters');
-
 export const unitId = z.uuid().meta({ description: 'Unit id (UUID)' });
-export const unitCode = z
-  .string()
-  .trim()
+/**
+ * Canonicalised here, so every path that takes a code (create, import rows and their parents, `{code}` references,
+ * the `code` filter) compares the same spelling.
+ */
+export const unitCode = wellFormedString()
+  .overwrite(canonicalUnitCode)
   .min(1)
-  .max(64)
-  .regex(/^[\p{L}\p{N}._\-/]+$/u, 'letters, digits and . _ - / only')
-  .meta({ description: 'Stable business key, unique among units alive at the same time (ORG-2)', example: 'TU-BN' });
-export const unitName = text(255);
-export const unitShortName = text(64);
-export const decisionRef = text(128)
+  .max(UNIT_CODE_MAX_LENGTH)
+  .refine((code) => unitCodeProblem(code) === null, { error: (issue) => unitCodeProblem(issue.input as string) ?? 'invalid code' })
+  .meta({
+    description:
+      'Stable business key, unique among units alive at the same time (ORG-2). Stored upper case and NFKC-normalised ' +
+      '(`tu-bn` is `TU-BN`); Latin letters, digits and . _ - / only',
+    example: 'TU-BN',
+  });
+export const unitName = freeText(255);
+export const unitShortName = freeText(64);
+export const decisionRef = freeText(128)
   .meta({ description: 'The decision that ordered the change (ORG-3)', example: '202/2025/QH15' });
 /** A reference to a unit created earlier in the same restructuring. */
 export const newUnitRef = z
@@ -61,7 +67,7 @@ export const listUnitsRequest = pageQuery.extend({
   level: unitLevel.optional(),
   kind: unitKind.optional(),
   block: unitBlock.optional(),
-  q: text(200).optional().meta({ description: 'Name search, case- and diacritic-insensitive' }),
+  q: freeText(200).optional().meta({ description: 'Name search, case- and diacritic-insensitive' }),
   asOf,
 });
 export type ListUnitsRequest = z.infer<typeof listUnitsRequest>;
@@ -136,7 +142,7 @@ export type RestructuringOperation = z.infer<typeof restructuringOperation>;
 export const applyRestructuringRequest = z.strictObject({
   decisionRef,
   effectiveDate: isoDate,
-  title: text(500).optional(),
+  title: freeText(500).optional(),
   operations: z.array(restructuringOperation).min(1).max(1_000),
 });
 export type ApplyRestructuringRequest = z.infer<typeof applyRestructuringRequest>;
@@ -162,6 +168,13 @@ export const importRow = unitAttributes.extend({
 });
 export type ImportRow = z.infer<typeof importRow>;
 
+/**
+ * A JSON import row as it arrives: a flat object of scalars. Each row's fields are checked against ImportRow by the
+ * service, which reports bad rows by line; holding rows to this shape first keeps nested values (arrays of arrays
+ * thousands deep) out of the service and out of anything that walks a row.
+ */
+const importJsonRow = z.record(z.string().max(64), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
 /** NATS carries at most 1 MB; bigger trees go through the operator command (`npm run org:import`). */
 export const IMPORT_MAX_CONTENT_CHARS = 900_000;
 export const IMPORT_FORMATS = ['json', 'csv'] as const;
@@ -169,16 +182,15 @@ export const importUnitsRequest = z.discriminatedUnion('format', [
   z.strictObject({
     format: z.literal('json'),
     decisionRef: decisionRef.optional(),
-    rows: z.array(z.unknown()).min(1).max(20_000).meta({ description: 'Import rows; see ImportRow' }),
+    rows: z.array(importJsonRow).min(1).max(20_000).meta({ description: 'Import rows; see ImportRow' }),
   }),
   z.strictObject({
     format: z.literal('csv'),
     decisionRef: decisionRef.optional(),
-    content: z
-      .string()
+    content: wellFormedString()
       .min(1)
       .max(IMPORT_MAX_CONTENT_CHARS)
-      .regex(NO_NUL, 'must not contain NUL characters')
+      .regex(NO_NUL, TextMessage.nul)
       .meta({ description: 'CSV text with a header line: code,name,shortName,kind,level,block,parentCode,validFrom' }),
   }),
 ]);
@@ -204,7 +216,7 @@ export type ListLeadershipRequest = z.infer<typeof listLeadershipRequest>;
 
 export const createPostRequest = z.strictObject({
   unitId,
-  title: text(255).meta({ example: 'Phó Bí thư' }),
+  title: freeText(255).meta({ example: 'Phó Bí thư' }),
   seats: z.number().int().min(1).max(1_000),
   validFrom: isoDate,
 });
@@ -248,7 +260,7 @@ export type CreateReductionTargetRequest = z.infer<typeof createReductionTargetR
 export const createTermRequest = z
   .strictObject({
     unitId,
-    name: text(64).meta({ example: '2025-2030' }),
+    name: freeText(64).meta({ example: '2025-2030' }),
     startDate: isoDate,
     endDate: isoDate,
   })
