@@ -9,7 +9,8 @@ const untouchable = new Proxy({} as DataSource, {
   },
 });
 
-const log = new AuditLog({ dataSource: untouchable, lockKey: 1 });
+const KEY = Buffer.alloc(32, 3);
+const log = new AuditLog({ dataSource: untouchable, lockKey: 1, key: KEY });
 
 const entry = (overrides: Partial<AuditEntry> = {}): AuditEntry => ({
   actor: { userId: 'u-1', username: 'clerk', roles: ['records_clerk'], clientAddress: null },
@@ -25,8 +26,9 @@ describe('AuditLog', () => {
     [{ lockKey: 1.5 }, /lockKey/],
     [{ lockKey: Number.MAX_SAFE_INTEGER + 1 }, /lockKey/],
     [{ verifyBatchSize: 0 }, /verifyBatchSize/],
+    [{ key: Buffer.alloc(16) }, /key must be at least 32 bytes/],
   ])('refuses the options %j', (options, message) => {
-    expect(() => new AuditLog({ dataSource: untouchable, lockKey: 1, ...options })).toThrow(message);
+    expect(() => new AuditLog({ dataSource: untouchable, lockKey: 1, key: KEY, ...options })).toThrow(message);
   });
 
   it('appends nothing, and touches nothing, for no entries', async () => {

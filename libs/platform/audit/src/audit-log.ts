@@ -14,6 +14,11 @@ export interface AuditLogOptions {
    * every replica of the service, and different from the service's other advisory locks (e.g. the outbox relay's).
    */
   lockKey: number;
+  /**
+   * The service's audit key (at least 32 bytes), from its configuration and never stored in the database: every
+   * record's hash is an HMAC under it, so whoever can write the table but lacks the key cannot rewrite the chain.
+   */
+  key: Buffer;
   /** Records read per query while verifying. */
   verifyBatchSize?: number;
 }
@@ -34,7 +39,13 @@ export interface AuditQuery {
   limit?: number;
 }
 
-export type AuditProblemKind = 'hash-mismatch' | 'broken-link' | 'gap' | 'out-of-order';
+/**
+ * A condition the caller adds to a query, e.g. the records of units in a scoped reader's scope: given the list of
+ * parameters so far, it pushes its own and returns SQL over the table's columns.
+ */
+export type AuditCondition = (params: unknown[]) => string;
+
+export type AuditProblemKind = 'hash-mismatch' | 'broken-link' | 'gap' | 'out-of-order' | 'truncated' | 'unkeyed';
 
 export interface AuditProblem {
   /** The record the problem is about; for a gap, the first missing seq. */
@@ -54,6 +65,8 @@ export interface VerifyOptions {
 export interface VerifyResult {
   ok: boolean;
   count: number;
+  /** Records written before the chain was keyed (they lead the chain; the first keyed record seals them). */
+  unkeyed: number;
   head: { seq: string; hash: string } | null;
   problems: AuditProblem[];
   /** True when more problems were found than `maxProblems` lists. */
@@ -105,12 +118,15 @@ type PreparedEntry = Omit<HashedFields, 'id' | 'seq' | 'occurredAt'>;
 export class AuditLog {
   private readonly table: string;
   private readonly lockKey: number;
+  private readonly key: Buffer;
   private readonly batchSize: number;
 
   constructor(private readonly options: AuditLogOptions) {
     this.table = assertAuditTableName(options.table ?? 'audit_log');
     if (!Number.isSafeInteger(options.lockKey)) throw new TypeError('AuditLog: lockKey must be a safe integer');
     this.lockKey = options.lockKey;
+    if (!Buffer.isBuffer(options.key) || options.key.length < 32) throw new TypeError('AuditLog: key must be at least 32 bytes');
+    this.key = options.key;
     this.batchSize = options.verifyBatchSize ?? 1_000;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new TypeError('AuditLog: verifyBatchSize must be ≥ 1');
   }
@@ -149,7 +165,7 @@ export class AuditLog {
       const records = prepared.map((entry): AuditRecord => {
         seq += 1n;
         const fields: HashedFields = { id: randomUUID(), seq: seq.toString(), occurredAt: state.now, ...entry };
-        const hash = computeHash(prevHash, fields);
+        const hash = computeHash(prevHash, fields, this.key);
         const record: AuditRecord = { ...fields, prevHash, hash };
         prevHash = hash;
         return record;
@@ -162,7 +178,7 @@ export class AuditLog {
   }
 
   /** Records matching every given filter, newest first, a page at a time. */
-  async query(query: AuditQuery = {}): Promise<Page<AuditRecord>> {
+  async query(query: AuditQuery = {}, condition?: AuditCondition): Promise<Page<AuditRecord>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
       throw invalid('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
@@ -179,6 +195,7 @@ export class AuditLog {
     if (query.from !== undefined) add((p) => `occurred_at >= ${p}::timestamptz`, instant('from', query.from));
     if (query.to !== undefined) add((p) => `occurred_at < ${p}::timestamptz`, instant('to', query.to));
     if (query.cursor !== undefined) add((p) => `seq < ${p}::bigint`, decodeCursor(query.cursor));
+    if (condition) where.push(`(${condition(params)})`);
     params.push(limit + 1);
     const rows: AuditRow[] = await this.options.dataSource.query(
       `SELECT ${COLUMNS} FROM ${this.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -200,6 +217,25 @@ export class AuditLog {
   }
 
   /**
+   * A chain begun before the service had an audit key ends in records hashed without one. The first keyed record
+   * after them seals them (its HMAC covers their last hash); until one is written `verify` cannot tell them from a
+   * rewritten table, so a service calls this at boot. Returns whether it appended.
+   */
+  async sealUnkeyedRecords(): Promise<boolean> {
+    const [last]: AuditRow[] = await this.options.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY seq DESC LIMIT 1`);
+    if (!last) return false;
+    const record = rowToRecord(last);
+    if (computeHash(record.prevHash, record, this.key) === record.hash) return false;
+    await this.append({
+      actor: { userId: null, username: 'system', roles: [], clientAddress: null },
+      action: 'audit.chain.keyed',
+      outcome: 'success',
+      details: { sealedUpTo: record.seq, sealedHash: record.hash },
+    });
+    return true;
+  }
+
+  /**
    * Reads the whole chain in seq order, a batch at a time, and checks that seq runs 1, 2, 3 … without gaps, that
    * every record's hash matches its content and position, and that every record links to the one before. Records
    * deleted at the end, or a chain rewritten with fresh hashes, leave a consistent chain behind: only a head
@@ -216,6 +252,9 @@ export class AuditLog {
     };
 
     let count = 0;
+    let keyed = 0;
+    /** Records hashed without a key, accepted only before the first keyed one (chains older than keys). */
+    let unkeyed = 0;
     let classified = 0;
     let expectedSeq = 1n;
     let previous: AuditRecord | null = null;
@@ -238,9 +277,17 @@ export class AuditLog {
 
         let flagged = false;
         let moved = false;
-        if (computeHash(record.prevHash, record) !== record.hash) {
+        const legacy = () => computeHash(record.prevHash, record) === record.hash;
+        if (computeHash(record.prevHash, record, this.key) === record.hash) {
+          keyed += 1;
+        } else if (keyed === 0 && legacy()) {
+          unkeyed += 1;
+        } else if (legacy()) {
           flagged = true;
-          const written = classified < CLASSIFY_LIMIT ? await this.writtenSeq(record) : null;
+          report(seq, 'unkeyed', `record ${seq} is not keyed although records before it are: it was written without the key`);
+        } else {
+          flagged = true;
+          const written = classified < CLASSIFY_LIMIT ? await this.writtenSeq(record, keyed === 0) : null;
           classified += 1;
           moved = written !== null && written !== seq;
           if (moved) {
@@ -263,11 +310,20 @@ export class AuditLog {
     }
 
     if (expected && expected.seq >= expectedSeq) {
-      report(expectedSeq, 'gap', `${missing(expectedSeq, expected.seq)}: the exported head is record ${expected.seq}`);
+      report(
+        expectedSeq,
+        'truncated',
+        `the chain ends at record ${expectedSeq - 1n}, before the exported head ${expected.seq}: ${missing(expectedSeq, expected.seq)}`,
+      );
+    }
+    if (count > 0 && keyed === 0) {
+      // A table rewritten wholesale with plain hashes would otherwise verify.
+      report(1n, 'unkeyed', `none of the ${count} records is keyed with this service's audit key`);
     }
     return {
       ok: problems.length === 0 && !problemsTruncated,
       count,
+      unkeyed,
       head: previous ? { seq: previous.seq, hash: previous.hash } : null,
       problems,
       problemsTruncated,
@@ -279,7 +335,7 @@ export class AuditLog {
    * near its original neighbours (found by their hashes, up to two links either way); null when the content
    * itself was changed.
    */
-  private async writtenSeq(record: AuditRecord): Promise<bigint | null> {
+  private async writtenSeq(record: AuditRecord, legacyAllowed: boolean): Promise<bigint | null> {
     const candidates: bigint[] = [];
     let current = record;
     for (let hops = 1n; hops <= 2n; hops++) {
@@ -299,7 +355,11 @@ export class AuditLog {
       candidates.push(BigInt(after.seq) - hops);
       current = after;
     }
-    return candidates.find((seq) => seq > 0n && computeHash(record.prevHash, { ...record, seq: seq.toString() }) === record.hash) ?? null;
+    const matches = (seq: bigint) => {
+      const moved = { ...record, seq: seq.toString() };
+      return computeHash(record.prevHash, moved, this.key) === record.hash || (legacyAllowed && computeHash(record.prevHash, moved) === record.hash);
+    };
+    return candidates.find((seq) => seq > 0n && matches(seq)) ?? null;
   }
 
   private async findBy(column: 'hash' | 'prev_hash', value: string): Promise<AuditRecord | null> {

@@ -125,7 +125,7 @@ describe('a chain', () => {
     const records = chain(5);
     expect(records[0].prevHash).toBe(GENESIS_HASH);
     for (let i = 1; i < records.length; i++) expect(records[i].prevHash).toBe(records[i - 1].hash);
-    expect(records.every(hasValidHash)).toBe(true);
+    expect(records.every((record) => hasValidHash(record))).toBe(true);
   });
 
   it('shows a changed record: its own hash no longer matches', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { AuditRecord } from './audit-record';
 
 /**
@@ -56,11 +56,13 @@ function canonical(value: unknown, seen: Set<object>): string | undefined {
 export type HashedFields = Omit<AuditRecord, 'prevHash' | 'hash'>;
 
 /**
- * sha256, hex, over `prevHash + '\n' + canonicalJson(fields)`, where `fields` are exactly the record's id, seq,
- * occurredAt, actor, action, object, outcome, requestId and details. Anything else on `record` (its own
- * `prevHash` and `hash` when a stored record is passed) is ignored.
+ * HMAC-SHA256 under the service's audit key (with no key: plain sha256, as chains were written before keys), hex,
+ * over `prevHash + '\n' + canonicalJson(fields)`, where `fields` are exactly the record's id, seq, occurredAt,
+ * actor, action, object, outcome, requestId and details. Anything else on `record` (its own `prevHash` and `hash`
+ * when a stored record is passed) is ignored. Keyed, a chain cannot be rewritten by anyone who can write the table
+ * but does not hold the key, which the database never sees.
  */
-export function computeHash(prevHash: string, record: HashedFields): string {
+export function computeHash(prevHash: string, record: HashedFields, key?: Buffer): string {
   const fields = {
     id: record.id,
     seq: record.seq,
@@ -72,10 +74,11 @@ export function computeHash(prevHash: string, record: HashedFields): string {
     requestId: record.requestId,
     details: record.details,
   };
-  return createHash('sha256').update(`${prevHash}\n${canonicalJson(fields)}`, 'utf8').digest('hex');
+  const text = `${prevHash}\n${canonicalJson(fields)}`;
+  return (key ? createHmac('sha256', key) : createHash('sha256')).update(text, 'utf8').digest('hex');
 }
 
-/** True when a stored record's `hash` is the hash of its own fields after its own `prevHash`. */
-export function hasValidHash(record: AuditRecord): boolean {
-  return computeHash(record.prevHash, record) === record.hash;
+/** True when a stored record's `hash` is the hash of its own fields after its own `prevHash` (under `key`). */
+export function hasValidHash(record: AuditRecord, key?: Buffer): boolean {
+  return computeHash(record.prevHash, record, key) === record.hash;
 }

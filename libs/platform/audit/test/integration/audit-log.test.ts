@@ -25,6 +25,8 @@ let db: DataSource;
 let secondPool: DataSource;
 let attacker: Client;
 let nextLockKey = 7_100;
+/** The service's audit key; the database never sees it. */
+const KEY = Buffer.alloc(32, 9);
 
 const dataSource = () =>
   createDataSource({
@@ -58,7 +60,7 @@ const lockKeys = new Map<string, number>();
 async function newLog(table: string): Promise<AuditLog> {
   for (const statement of auditTableSql(table)) await db.query(statement);
   lockKeys.set(table, nextLockKey++);
-  return new AuditLog({ dataSource: db, table, lockKey: lockKeys.get(table)!, verifyBatchSize: 3 });
+  return new AuditLog({ dataSource: db, table, lockKey: lockKeys.get(table)!, key: KEY, verifyBatchSize: 3 });
 }
 
 const entry = (i: number, overrides: Partial<AuditEntry> = {}): AuditEntry => ({
@@ -102,14 +104,14 @@ describe('appending', () => {
     expect(records[0].prevHash).toBe(GENESIS_HASH);
     records.forEach((record, index) => {
       if (index > 0) expect(record.prevHash).toBe(records[index - 1].hash);
-      expect(computeHash(record.prevHash, record)).toBe(record.hash);
+      expect(computeHash(record.prevHash, record, KEY)).toBe(record.hash);
       expect(record.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       if (index > 0) expect(record.occurredAt >= records[index - 1].occurredAt).toBe(true);
     });
     expect(records[8]).toMatchObject({ object: { type: null, id: null, unitScope: null }, requestId: null, details: {} });
 
     const verified = await log.verify();
-    expect(verified).toEqual({ ok: true, count: 10, head: { seq: '10', hash: records[9].hash }, problems: [], problemsTruncated: false });
+    expect(verified).toEqual({ ok: true, count: 10, unkeyed: 0, head: { seq: '10', hash: records[9].hash }, problems: [], problemsTruncated: false });
     expect(await log.head()).toEqual({ seq: '10', hash: records[9].hash, occurredAt: records[9].occurredAt });
   });
 
@@ -153,7 +155,7 @@ describe('appending', () => {
 
   it('stays gap-free and valid under concurrent appends from two connection pools', async () => {
     const first = await newLog('concurrent');
-    const second = new AuditLog({ dataSource: secondPool, table: 'concurrent', lockKey: lockKeys.get('concurrent')! });
+    const second = new AuditLog({ dataSource: secondPool, table: 'concurrent', lockKey: lockKeys.get('concurrent')!, key: KEY });
     const work = (log: AuditLog, offset: number) =>
       Array.from({ length: 30 }, (_, i) =>
         i % 10 === 0
@@ -181,7 +183,7 @@ describe('appending', () => {
 
   it('says so when two writers of one table use different lock keys and collide', async () => {
     const log = await newLog('two_keys');
-    const stray = new AuditLog({ dataSource: secondPool, table: 'two_keys', lockKey: 1 });
+    const stray = new AuditLog({ dataSource: secondPool, table: 'two_keys', lockKey: 1, key: KEY });
     let collided: Promise<Error | null> = Promise.resolve(null);
     await db.transaction(async (manager) => {
       await log.append(entry(1), manager);
@@ -285,7 +287,9 @@ describe('verify, after a privileged attacker disabled the trigger', () => {
     expect(await log.verify()).toMatchObject({ ok: true, count: 5, head: { seq: '5' } });
     const verified = await log.verify({ expectedHead: exported! });
     expect(verified).toMatchObject({ ok: false, count: 5 });
-    expect(verified.problems).toEqual([{ seq: '6', problem: 'gap', detail: 'record 6 is missing: the exported head is record 6' }]);
+    expect(verified.problems).toEqual([
+      { seq: '6', problem: 'truncated', detail: 'the chain ends at record 5, before the exported head 6: record 6 is missing' },
+    ]);
   });
 
   it('accepts records appended after the exported head', async () => {
@@ -302,8 +306,9 @@ describe('verify, after a privileged attacker disabled the trigger', () => {
     expect(await log.verify({ expectedHead: exported! })).toEqual({
       ok: false,
       count: 0,
+      unkeyed: 0,
       head: null,
-      problems: [{ seq: '1', problem: 'gap', detail: 'records 1–3 are missing: the exported head is record 3' }],
+      problems: [{ seq: '1', problem: 'truncated', detail: 'the chain ends at record 0, before the exported head 3: records 1–3 are missing' }],
       problemsTruncated: false,
     });
   });
@@ -327,34 +332,76 @@ describe('verify, after a privileged attacker disabled the trigger', () => {
     expect(verified.problems[0].detail).toBe(`record ${a} was written as record ${b}`);
   });
 
-  it('finds a record rewritten with a fresh hash: the next one no longer links to it', async () => {
+  it('finds a record rewritten with a fresh hash under the key: the next one no longer links to it', async () => {
     const { log, records } = await filledLog('tamper_rehashed', 5);
     const forged = { ...records[2], details: { reason: 'forged' } };
     await tamper(
       'tamper_rehashed',
-      `UPDATE $table SET details = '{"reason": "forged"}', hash = '${computeHash(forged.prevHash, forged)}' WHERE seq = 3`,
+      `UPDATE $table SET details = '{"reason": "forged"}', hash = '${computeHash(forged.prevHash, forged, KEY)}' WHERE seq = 3`,
     );
     expect(await problems(log)).toEqual([{ seq: '4', problem: 'broken-link' }]);
   });
 
-  it('finds a chain rewritten from a record onwards only against the exported head', async () => {
-    const { log, records } = await filledLog('tamper_rewritten', 5);
-    const exported = await log.head();
+  /**
+   * Rewrites records from `from` (1-based) to the end, each hashed under `key` (none: plain sha256), with forged
+   * details unless `forge` is false.
+   */
+  function rewrite(records: AuditRecord[], from: number, key?: Buffer, forge = true): string[] {
     const statements: string[] = [];
-    let prevHash = records[1].hash;
-    for (const record of records.slice(2)) {
-      const forged = { ...record, prevHash, details: { ...record.details, forged: true } };
-      const hash = computeHash(prevHash, forged);
+    let prevHash = from === 1 ? GENESIS_HASH : records[from - 2].hash;
+    for (const record of records.slice(from - 1)) {
+      const forged = { ...record, prevHash, details: forge ? { ...record.details, forged: true } : record.details };
+      const hash = computeHash(prevHash, forged, key);
       statements.push(`UPDATE $table SET details = '${JSON.stringify(forged.details)}', prev_hash = '${prevHash}', hash = '${hash}' WHERE seq = ${record.seq}`);
       prevHash = hash;
     }
-    await tamper('tamper_rewritten', ...statements);
+    return statements;
+  }
+
+  it('finds a chain rewritten with plain hashes by someone without the key, also with no exported head', async () => {
+    const { log, records } = await filledLog('tamper_unkeyed', 5);
+    await tamper('tamper_unkeyed', ...rewrite(records, 1));
+    const verified = await log.verify();
+    expect(verified).toMatchObject({ ok: false, count: 5 });
+    expect(verified.problems).toEqual([{ seq: '1', problem: 'unkeyed', detail: "none of the 5 records is keyed with this service's audit key" }]);
+
+    const { log: partly, records: partRecords } = await filledLog('tamper_unkeyed_tail', 5);
+    await tamper('tamper_unkeyed_tail', ...rewrite(partRecords, 3));
+    expect(await problems(partly)).toEqual([
+      { seq: '3', problem: 'unkeyed' },
+      { seq: '4', problem: 'unkeyed' },
+      { seq: '5', problem: 'unkeyed' },
+    ]);
+  });
+
+  it('finds a chain rewritten under another key', async () => {
+    const { log, records } = await filledLog('tamper_other_key', 4);
+    await tamper('tamper_other_key', ...rewrite(records, 2, Buffer.alloc(32, 1)));
+    expect((await problems(log)).map((p) => p.problem)).toEqual(['hash-mismatch', 'hash-mismatch', 'hash-mismatch']);
+  });
+
+  it('finds a chain rewritten under the key itself (a leaked key) only against the exported head', async () => {
+    const { log, records } = await filledLog('tamper_rewritten', 5);
+    const exported = await log.head();
+    await tamper('tamper_rewritten', ...rewrite(records, 3, KEY));
 
     expect(await log.verify()).toMatchObject({ ok: true, count: 5 });
     expect(await log.verify({ expectedHead: exported! })).toMatchObject({
       ok: false,
       problems: [{ seq: '5', problem: 'hash-mismatch', detail: 'record 5 differs from the exported head' }],
     });
+  });
+
+  it('accepts records written before the chain had a key once a keyed record seals them', async () => {
+    const { log, records } = await filledLog('legacy', 3);
+    // The chain as it was written before services had audit keys: plain sha256 from the start.
+    await tamper('legacy', ...rewrite(records, 1, undefined, false));
+    expect((await log.verify()).problems.map((p) => p.problem)).toEqual(['unkeyed']);
+    expect(await log.sealUnkeyedRecords()).toBe(true);
+    expect(await log.sealUnkeyedRecords()).toBe(false);
+    expect(await log.verify()).toMatchObject({ ok: true, count: 4, unkeyed: 3 });
+    const [seal] = (await log.query({ limit: 1 })).items;
+    expect(seal).toMatchObject({ action: 'audit.chain.keyed', details: { sealedUpTo: '3' } });
   });
 
   it('lists at most maxProblems problems and says there were more', async () => {
