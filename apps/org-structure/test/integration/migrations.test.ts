@@ -1,8 +1,8 @@
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
-import { revertLastMigration, runMigrations } from '@platform/persistence';
+import { provisionServiceRole, revertLastMigration, runMigrations } from '@platform/persistence';
 import type { DataSource } from 'typeorm';
-import { loadOrgStructureConfig } from '../../src/config';
-import { ORG_MIGRATIONS, orgDataSource } from '../../src/infrastructure/database';
+import { loadOrgStructureCliConfig } from '../../src/config';
+import { ORG_MIGRATIONS, orgDatabasePlan, orgDataSource } from '../../src/infrastructure/database';
 
 /* Schemas change only through migrations, each with a working `down`. */
 let database: TestDatabase;
@@ -10,7 +10,11 @@ let db: DataSource;
 
 beforeAll(async () => {
   database = await createTestDatabase('migrations');
-  db = await orgDataSource(loadOrgStructureConfig({ DATABASE_URL: database.url, AUTH_PUBLIC_KEY: 'not used by migrations' })).initialize();
+  // Run as the service's own role, as the migrate command does; the audit table is left unsealed so that its own
+  // migration can be reverted here (sealed, only an administrator could).
+  const config = loadOrgStructureCliConfig({ DATABASE_URL: database.serviceUrl('org_structure') });
+  await provisionServiceRole(database.url, config.DATABASE_URL, orgDatabasePlan(config));
+  db = await orgDataSource(config).initialize();
 });
 
 afterAll(async () => {

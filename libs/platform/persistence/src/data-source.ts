@@ -2,6 +2,8 @@ import { DataSource, type DataSourceOptions as TypeOrmOptions } from 'typeorm';
 
 export interface DataSourceOptions {
   url: string;
+  /** Overrides the URL's password (kept in a secret file apart from the URL). */
+  password?: string;
   /** The service's own schema (ARCHITECTURE decision 8); its migrations table lives there too. */
   schema: string;
   migrations: NonNullable<TypeOrmOptions['migrations']>;
@@ -15,6 +17,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,
+    ...(options.password ? { password: options.password } : {}),
     schema: options.schema,
     synchronize: false,
     migrationsRun: false,
@@ -31,9 +34,13 @@ export function createDataSource(options: DataSourceOptions): DataSource {
   });
 }
 
-/** Applies pending migrations; creates the schema first because the migrations table lives in it. */
+/**
+ * Applies pending migrations. The schema must exist first, because the migrations table lives in it: a service role
+ * finds it made by provisioning (it may not create schemas); anyone else may have it created here.
+ */
 export async function runMigrations(dataSource: DataSource, schema: string): Promise<string[]> {
-  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  const present = await dataSource.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  if (present.length === 0) await dataSource.query(`CREATE SCHEMA "${schema}"`);
   const applied = await dataSource.runMigrations({ transaction: 'each' });
   return applied.map((migration) => migration.name);
 }

@@ -1,3 +1,4 @@
 export * from './data-source';
 export * from './outbox';
 export * from './pool-reader';
+export * from './database-roles';
