@@ -6,3 +6,4 @@ export * from './pagination';
 export * from './validation';
 export * from './access';
 export * from './audit';
+export * from './bus';

@@ -1,4 +1,5 @@
-import type { IsoDate } from '@contracts/common';
+import { isoDate, type IsoDate } from '@contracts/common';
+import { z } from 'zod';
 import type { OperationType } from './enums';
 
 /** JetStream stream holding the service's events (ARCHITECTURE decision 3). */
@@ -71,3 +72,30 @@ export type UnitsImportedEvent = OrgEventEnvelope<
   typeof OrgEventSubject.unitsImported,
   { units: Array<UnitPathRef & { name: string; kind: string; level: string; block: string }> }
 >;
+
+const pathRefSchema = z
+  .object({ unitId: z.uuid(), code: z.string().min(1).max(64), path: z.array(z.uuid()).min(1).max(64) })
+  .refine((ref) => ref.path[ref.path.length - 1] === ref.unitId, { message: 'the path must end at the unit', path: ['path'] });
+
+/**
+ * A merge or split as its consumers must find it before acting on it: what moves role assignments (and, later,
+ * memberships) from predecessors to successors. A malformed event is refused, never half-applied: a merge with no
+ * successor would otherwise widen a role over the merged unit to the whole system.
+ */
+export const unitsReorganisedEventSchema = z.object({
+  eventId: z.uuid(),
+  type: z.enum([OrgEventSubject.unitsMerged, OrgEventSubject.unitSplit]),
+  occurredAt: z.iso.datetime({ offset: true }),
+  effectiveDate: isoDate,
+  decisionRef: z.string().max(128).nullable(),
+  restructuringId: z.uuid(),
+  data: z.object({
+    operation: z.enum(['merge', 'split']),
+    predecessors: z.array(pathRefSchema).min(1).max(100),
+    successors: z.array(pathRefSchema).min(1).max(100),
+    pathsChanged: z.array(z.unknown()),
+  }),
+}).refine((event) => (event.type === OrgEventSubject.unitsMerged) === (event.data.operation === 'merge'), {
+  message: 'the operation must be the one the subject names',
+  path: ['data', 'operation'],
+});

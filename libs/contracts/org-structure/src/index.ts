@@ -5,3 +5,4 @@ export * from './events';
 export * from './schemas';
 export * from './subjects';
 export * from './views';
+export * from './bus';

@@ -13,7 +13,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NatsContext } from '@nestjs/microservices';
-import { CallerTokenVerifier } from './caller-token';
+import { messageBodyOf } from '@platform/nats';
+import { CallerTokenVerifier, type CallerTokenRefusal } from './caller-token';
 
 const ACCESS_KEY = 'platform:access';
 
@@ -34,9 +35,26 @@ export function declaredAccess(reflector: Reflector, handler: Function, controll
 
 const callers = new WeakMap<object, CallerIdentity>();
 
+/** The verified caller of a message, once the guard let it through. */
+export function callerOf(context: NatsContext | undefined): CallerIdentity | undefined {
+  return context ? callers.get(context) : undefined;
+}
+
+const REFUSALS: Record<CallerTokenRefusal, string> = {
+  missing: 'The message carries no caller token',
+  malformed: 'The caller token is malformed',
+  forged: 'The caller token was not issued by the gateway for this service',
+  'other-service': 'The caller token is for another service',
+  'other-subject': 'The caller token was issued for another subject',
+  'other-payload': 'The caller token was issued for another payload',
+  expired: 'The caller token has expired',
+  replayed: 'The caller token was already used',
+};
+
 /**
- * Services refuse messages without a caller signed by the gateway, and messages whose caller lacks the handler's
- * permission. Fails closed: a handler that declares nothing is refused.
+ * Services refuse messages without a caller token the gateway issued for exactly this message (this service, this
+ * subject, this payload, once, in time), and messages whose caller lacks the handler's permission. Fails closed: a
+ * handler that declares nothing is refused.
  */
 @Injectable()
 export class MessageAccessGuard implements CanActivate {
@@ -45,17 +63,24 @@ export class MessageAccessGuard implements CanActivate {
     @Inject(CallerTokenVerifier) private readonly verifier: CallerTokenVerifier,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     const access = declaredAccess(this.reflector, context.getHandler(), context.getClass());
     if (access?.kind === 'public') return true;
     const nats = context.switchToRpc().getContext<NatsContext>();
-    const caller = await this.verifier.verify(nats?.getHeaders?.()?.get(CALLER_HEADER) || undefined);
-    if (!caller) throw new DomainError(AuthErrorCode.Unauthenticated, 'The message carries no valid caller');
+    const check = this.verifier.verify(nats?.getHeaders?.()?.get(CALLER_HEADER) || undefined, {
+      subject: nats?.getSubject?.() ?? '',
+      body: messageBodyOf(nats),
+    });
+    if (!check.ok) {
+      throw new DomainError(AuthErrorCode.Unauthenticated, REFUSALS[check.reason], { details: { reason: check.reason } });
+    }
+    const caller = check.caller;
+    // Known from here on, so a refusal below is recorded with who was refused.
+    callers.set(nats, caller);
     if (!access) throw new DomainError(AuthErrorCode.Forbidden, 'The handler declares no permission');
     if (access.kind === 'permission' && !hasPermission(caller, access.permission)) {
       throw new DomainError(AuthErrorCode.Forbidden, `Needs ${access.permission}`);
     }
-    callers.set(nats, caller);
     return true;
   }
 }

@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@platform/logging';
+import { natsAuthOptions } from './bus-auth';
 
 /**
  * One NATS connection per process, kept alive across server restarts. It never blocks the caller: until the
@@ -14,7 +15,17 @@ export class NatsConnectionManager {
   private resolveReady!: (connection: NatsConnection) => void;
 
   constructor(
-    private readonly options: { url: string; name: string; logger: Logger; retryDelayMs?: number },
+    private readonly options: {
+      url: string;
+      /** The connection's name, seen in the server's monitoring. */
+      name: string;
+      /** The process whose NATS credentials these are: its user and its reply inbox. */
+      process: string;
+      /** The process's NKey seed. */
+      seed: string;
+      logger: Logger;
+      retryDelayMs?: number;
+    },
   ) {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
   }
@@ -44,11 +55,13 @@ export class NatsConnectionManager {
 
   private async connectLoop(): Promise<void> {
     const { url, name, logger, retryDelayMs = 1_000 } = this.options;
+    const auth = natsAuthOptions(this.options.process, this.options.seed);
     while (!this.closed) {
       try {
         const connection = await connect({
           servers: url.split(','),
           name,
+          ...auth,
           maxReconnectAttempts: -1,
           reconnectTimeWait: retryDelayMs,
           timeout: 2_000,

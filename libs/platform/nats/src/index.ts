@@ -3,3 +3,4 @@ export * from './rpc-client';
 export * from './rpc-errors';
 export * from './rpc-server';
 export * from './jetstream';
+export * from './bus-auth';

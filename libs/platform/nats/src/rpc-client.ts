@@ -6,8 +6,10 @@ import { ServiceReplyError, ServiceTimeoutError, ServiceUnavailableError } from 
 export interface RpcOptions {
   requestId?: string;
   timeoutMs?: number;
-  /** More headers, e.g. the signed caller. */
+  /** More headers, e.g. the request id of a health probe. */
   headers?: Record<string, string>;
+  /** Headers that depend on the exact body sent (the caller token binds its hash). */
+  headersFor?: (body: string) => Record<string, string>;
 }
 
 /**
@@ -28,8 +30,8 @@ export class NatsRpcClient {
     const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
     const requestHeaders = natsHeaders();
     if (options.requestId) requestHeaders.set(MessageHeader.requestId, options.requestId);
-    for (const [name, value] of Object.entries(options.headers ?? {})) requestHeaders.set(name, value);
     const body = JSON.stringify({ pattern: subject, data, id: nuid.next() });
+    for (const [name, value] of Object.entries({ ...options.headers, ...options.headersFor?.(body) })) requestHeaders.set(name, value);
 
     let reply;
     try {

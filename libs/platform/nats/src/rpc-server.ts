@@ -13,6 +13,8 @@ import { currentRequestId, runWithRequestId, type Logger } from '@platform/loggi
 import { randomUUID } from 'node:crypto';
 import { Observable, throwError } from 'rxjs';
 import type { z } from 'zod';
+import type { Msg } from '@nats-io/transport-node';
+import { natsAuthOptions } from './bus-auth';
 
 /**
  * Nest's NATS server, with a route lookup that does not first try `JSON.parse` on every subject: for a plain subject
@@ -20,6 +22,13 @@ import type { z } from 'zod';
  * written as JSON still take Nest's path.
  */
 export class PlatformNatsServer extends ServerNats {
+  override async handleMessage(channel: string, message: Msg): Promise<unknown> {
+    // The raw body, for checks over the exact bytes sent (the caller token binds their hash); keyed by the headers
+    // object, which Nest's NatsContext hands on as it is.
+    if (message.headers) bodies.set(message.headers, message.data);
+    return super.handleMessage(channel, message);
+  }
+
   protected override getRouteFromPattern(pattern: string): string {
     const first = pattern.charCodeAt(0);
     const maybeJson = first === 0x7b /* { */ || first === 0x5b /* [ */ || first === 0x22; /* " */
@@ -27,11 +36,20 @@ export class PlatformNatsServer extends ServerNats {
   }
 }
 
+const bodies = new WeakMap<object, Uint8Array>();
+
+/** The exact bytes of the message being handled (empty when it carried no headers). */
+export function messageBodyOf(context: NatsContext): Uint8Array {
+  const headers = context?.getHeaders?.();
+  return (headers && bodies.get(headers)) || new Uint8Array(0);
+}
+
 /** Server options for a NestJS microservice: a queue group named after the service, so replicas share the work. */
-export function natsServerOptions(options: { url: string; service: string }): CustomStrategy {
+export function natsServerOptions(options: { url: string; service: string; seed: string }): CustomStrategy {
   return {
     strategy: new PlatformNatsServer({
       servers: options.url.split(','),
+      ...natsAuthOptions(options.service, options.seed),
       queue: options.service,
       name: options.service,
       maxReconnectAttempts: -1,

@@ -1,0 +1,20 @@
+import type { ClientBusContract, EventConsumerContract, ServiceBusContract } from '@contracts/common';
+import { ORG_BUS, ORG_EVENTS_STREAM } from '@contracts/org-structure';
+
+/**
+ * The platform's processes and what each does on the bus: read by whatever runs them (`npm start`, the test
+ * harnesses, the deployment files' generator) to give every process its own NATS credentials and permissions.
+ */
+export const PLATFORM_SERVICES: readonly ServiceBusContract[] = [ORG_BUS];
+
+/** The gateway moves role assignments to the successors of merged and split units (org-structure's events). */
+export const GATEWAY_ROLE_SCOPES_CONSUMER: EventConsumerContract = {
+  stream: ORG_EVENTS_STREAM,
+  durable: 'gateway-role-scopes',
+  filterSubject: 'org.events.unit.>',
+};
+
+export const GATEWAY_BUS: ClientBusContract = {
+  process: 'gateway',
+  consumers: [GATEWAY_ROLE_SCOPES_CONSUMER],
+};
