@@ -83,7 +83,7 @@ describe('the operator import command', () => {
         'VP-X1,Đảng ủy xã Tam Đảo,,party_committee,commune,party,VP-TU,2020-10-15\n',
     );
     const cli = join(__dirname, '..', '..', 'apps/org-structure/dist/cli.js');
-    const env = { ...process.env, DATABASE_URL: p.database.url, NATS_URL: p.nats.url, LOG_LEVEL: 'warn' };
+    const env = { ...p.envOf('org-structure'), LOG_LEVEL: 'warn' };
     const first = spawnSync(process.execPath, [cli, 'import', file], { env, encoding: 'utf8' });
     expect(first.stdout).toContain('created 2, unchanged 0');
     expect(first.status).toBe(0);
@@ -97,7 +97,7 @@ describe('the operator import command', () => {
     writeFileSync(file, 'code,name,kind,level,block,validFrom\nX,Tên,bad_kind,province,party,2020-01-01\n');
     const cli = join(__dirname, '..', '..', 'apps/org-structure/dist/cli.js');
     const result = spawnSync(process.execPath, [cli, 'import', file], {
-      env: { ...process.env, DATABASE_URL: p.database.url, LOG_LEVEL: 'warn' },
+      env: { ...p.envOf('org-structure'), LOG_LEVEL: 'warn' },
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);
@@ -107,7 +107,7 @@ describe('the operator import command', () => {
   it('answers the health command once the service is up', async () => {
     const cli = join(__dirname, '..', '..', 'apps/org-structure/dist/cli.js');
     const result = spawnSync(process.execPath, [cli, 'health'], {
-      env: { ...process.env, NATS_URL: p.nats.url, LOG_LEVEL: 'silent' },
+      env: { ...p.envOf('org-structure'), LOG_LEVEL: 'silent' },
       encoding: 'utf8',
     });
     expect(result.status).toBe(0);

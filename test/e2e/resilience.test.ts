@@ -1,4 +1,4 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { OrgSubject } from '@contracts/org-structure';
 import { Client } from 'pg';
 import { waitFor } from '@platform/testing';
@@ -79,8 +79,8 @@ describe('when the service does not answer in time', () => {
 
   it('answers 504 after the configured timeout', async () => {
     await p.killOrgStructure();
-    // Something listens on the subject but never replies: the request must time out, not hang.
-    rogue = await connect({ servers: p.nats.url });
+    // A replica that listens on the subject but never replies: the request must time out, not hang.
+    rogue = await p.connectAs('org-structure');
     rogue.subscribe(OrgSubject.unitGet, { callback: () => undefined });
     await rogue.flush();
 

@@ -1,29 +1,36 @@
 import 'reflect-metadata';
 import { ROLES } from '@contracts/common';
-import { loadConfig, withFileSecrets } from '@platform/config';
-import { generateSigningKeyPair } from '@platform/auth';
-import { revertLastMigration, runMigrations } from '@platform/persistence';
+import { withFileSecrets } from '@platform/config';
+import { callerTokenKey, generateSigningKeyPair } from '@platform/auth';
+import { migrateServiceDatabase, revertLastMigration, runMigrations } from '@platform/persistence';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { gatewayEnv } from './config';
+import { GATEWAY_SECRETS, loadGatewayCliConfig, type GatewayCliConfig } from './config';
 import { AuditLog } from '@platform/audit';
 import { AUDIT_LOCK_KEY } from './audit/audit-lock';
-import { identityDataSource } from './identity/database';
+import { identityDatabasePlan, identityDataSource } from './identity/database';
 import { hashPassword } from './identity/passwords';
 import { passwordProblems } from './identity/password-policy';
 
 const USAGE = `usage: node apps/gateway/dist/cli.js <command>
-  migrate                          apply pending migrations of the identity schema
+  migrate                          apply pending migrations of the identity schema, as the gateway's own role; with
+                                   DATABASE_ADMIN_URL also create that role and the schema first and seal the audit
+                                   table after
   migrate:revert                   revert the last applied migration
   create-admin [password-file]     create the first administrator if none exists: ADMIN_USERNAME (default admin)
                                    with ADMIN_PASSWORD, or a generated password printed once and written to
                                    password-file (readable by the owner only)
   generate-signing-key <file>      write a new Ed25519 private key (PEM, owner-only) and <file>.pub
+  caller-key <service>             print the key <service> checks caller tokens with (CALLER_TOKEN_KEY), derived
+                                   from CALLER_TOKEN_SECRET
   audit:verify [seq hash]          recompute the gateway's audit chain (against an exported head); exit 1 on tampering
   audit:head                       print the chain's last record, to keep outside the system`;
 
-const databaseOnly = gatewayEnv.pick({ DATABASE_URL: true, DATABASE_SCHEMA: true, DATABASE_POOL_SIZE: true, DATABASE_STATEMENT_TIMEOUT_MS: true });
+function auditLog(db: import('typeorm').DataSource, config: GatewayCliConfig): AuditLog {
+  if (!config.AUDIT_KEY) throw new Error('set AUDIT_KEY or AUDIT_KEY_FILE: this command checks the audit chain');
+  return new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY, key: config.AUDIT_KEY });
+}
 
 function writeOwnerOnly(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -46,19 +53,43 @@ async function main([command, argument, ...rest]: string[]): Promise<number> {
       out(`wrote ${argument} and ${argument}.pub`);
       return 0;
     }
-    case 'migrate':
+    case 'caller-key': {
+      if (!argument || !/^[a-z][a-z0-9-]{0,62}$/.test(argument)) break;
+      const { CALLER_TOKEN_SECRET } = loadGatewayCliConfig();
+      if (!CALLER_TOKEN_SECRET) throw new Error('set CALLER_TOKEN_SECRET or CALLER_TOKEN_SECRET_FILE');
+      out(callerTokenKey(CALLER_TOKEN_SECRET, argument).toString('base64'));
+      return 0;
+    }
+    case 'migrate': {
+      const config = loadGatewayCliConfig();
+      const { applied, sealed } = await migrateServiceDatabase({
+        plan: identityDatabasePlan(config),
+        serviceUrl: config.DATABASE_URL,
+        password: config.DATABASE_PASSWORD,
+        adminUrl: config.DATABASE_ADMIN_URL,
+        // Connected only now: provisioning may just have created the role.
+        migrate: async () => {
+          const db = await identityDataSource(config).initialize();
+          try {
+            return await runMigrations(db, config.DATABASE_SCHEMA);
+          } finally {
+            await db.destroy();
+          }
+        },
+      });
+      out(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+      if (sealed.length) out(`sealed: ${sealed.join(', ')} (the gateway may only read and append)`);
+      return 0;
+    }
     case 'migrate:revert':
     case 'audit:verify':
     case 'audit:head':
     case 'create-admin': {
-      const config = loadConfig(databaseOnly, withFileSecrets(process.env, ['DATABASE_URL', 'ADMIN_PASSWORD']));
+      const config = loadGatewayCliConfig();
       const db = await identityDataSource(config).initialize();
       try {
-        if (command === 'migrate') {
-          const applied = await runMigrations(db, config.DATABASE_SCHEMA);
-          out(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
-        } else if (command === 'audit:head' || command === 'audit:verify') {
-          const audit = new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY });
+        if (command === 'audit:head' || command === 'audit:verify') {
+          const audit = auditLog(db, config);
           if (command === 'audit:head') {
             out(JSON.stringify(await audit.head()));
             return 0;
@@ -70,7 +101,7 @@ async function main([command, argument, ...rest]: string[]): Promise<number> {
           await revertLastMigration(db);
           out('reverted the last migration');
         } else {
-          return await createAdmin(db, argument, out);
+          return await createAdmin(db, argument, out, withFileSecrets(process.env, GATEWAY_SECRETS));
         }
       } finally {
         await db.destroy();
@@ -83,7 +114,12 @@ async function main([command, argument, ...rest]: string[]): Promise<number> {
 }
 
 /** First run: an administrator must exist, and no default password ever does. */
-async function createAdmin(db: import('typeorm').DataSource, passwordFile: string | undefined, out: (line: string) => void): Promise<number> {
+async function createAdmin(
+  db: import('typeorm').DataSource,
+  passwordFile: string | undefined,
+  out: (line: string) => void,
+  env: Record<string, string | undefined>,
+): Promise<number> {
   const [existing] = await db.query(
     `SELECT u.username FROM app_user u JOIN role_assignment a ON a.user_id = u.id
       WHERE a.role = 'administrator' AND a.unit_id IS NULL AND a.valid_to IS NULL LIMIT 1`,
@@ -92,8 +128,8 @@ async function createAdmin(db: import('typeorm').DataSource, passwordFile: strin
     out(`an administrator exists (${existing.username})`);
     return 0;
   }
-  const username = process.env.ADMIN_USERNAME || 'admin';
-  const given = process.env.ADMIN_PASSWORD;
+  const username = env.ADMIN_USERNAME || 'admin';
+  const given = env.ADMIN_PASSWORD;
   const password = given || randomBytes(18).toString('base64url');
   const problems = passwordProblems(password, username);
   if (problems.length > 0) {

@@ -1,4 +1,15 @@
-import { ConfigError, databaseEnv, durationMs, loadConfig, loggingEnv, natsEnv, portEnv, withFileSecrets } from '@platform/config';
+import {
+  ConfigError,
+  databaseAdminEnv,
+  databaseEnv,
+  durationMs,
+  loadConfig,
+  loggingEnv,
+  natsEnv,
+  portEnv,
+  secretKey,
+  withFileSecrets,
+} from '@platform/config';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -9,7 +20,7 @@ const count = z.coerce.number().int().min(1).max(1_000_000);
 export const gatewayEnv = z.object({
   ...natsEnv,
   ...loggingEnv,
-  ...databaseEnv,
+  ...databaseEnv('gateway'),
   /** The gateway's own schema: users, role assignments, refresh tokens, its audit trail. */
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('identity'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -18,8 +29,15 @@ export const gatewayEnv = z.object({
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(1_048_576),
   /** How long readiness waits for each service's health answer. */
   READINESS_TIMEOUT_MS: durationMs.default(1_000),
-  /** Ed25519 private key (PKCS#8 PEM) signing access tokens and the caller tokens sent to services. */
+  /** Ed25519 private key (PKCS#8 PEM) signing access tokens. */
   AUTH_SIGNING_KEY: z.string().min(1, 'set AUTH_SIGNING_KEY or AUTH_SIGNING_KEY_FILE'),
+  /**
+   * The secret the key of each service's caller tokens is derived from (`cli.js caller-key <service>` prints one
+   * service's key). Only the gateway holds it.
+   */
+  CALLER_TOKEN_SECRET: secretKey('CALLER_TOKEN_SECRET'),
+  /** The key of the gateway's audit chain: every record's hash is an HMAC under it. Kept out of the database. */
+  AUDIT_KEY: secretKey('AUDIT_KEY'),
   AUTH_ISSUER: z.string().min(1).default('political-system-records'),
   AUTH_AUDIENCE: z.string().min(1).default('political-system-records-api'),
   ACCESS_TOKEN_TTL_SECONDS: seconds.default(900),
@@ -80,7 +98,31 @@ const REPLACED_VARIABLES: Record<string, string> = {
 };
 
 /** Secrets and connection strings may come from files (NAME_FILE) instead of the environment. */
-export const GATEWAY_SECRETS = ['NATS_URL', 'DATABASE_URL', 'AUTH_SIGNING_KEY'] as const;
+export const GATEWAY_SECRETS = [
+  'NATS_URL',
+  'NATS_NKEY_SEED',
+  'DATABASE_URL',
+  'DATABASE_PASSWORD',
+  'DATABASE_ADMIN_URL',
+  'AUTH_SIGNING_KEY',
+  'CALLER_TOKEN_SECRET',
+  'AUDIT_KEY',
+  'ADMIN_PASSWORD',
+] as const;
+
+/** What the operator commands read: the database, and the audit key for the commands that use the chain. */
+export const gatewayCliEnv = gatewayEnv
+  .pick({ DATABASE_URL: true, DATABASE_PASSWORD: true, DATABASE_SCHEMA: true, DATABASE_POOL_SIZE: true, DATABASE_STATEMENT_TIMEOUT_MS: true })
+  .extend({
+    ...databaseAdminEnv,
+    AUDIT_KEY: gatewayEnv.shape.AUDIT_KEY.optional(),
+    CALLER_TOKEN_SECRET: gatewayEnv.shape.CALLER_TOKEN_SECRET.optional(),
+  });
+export type GatewayCliConfig = z.infer<typeof gatewayCliEnv>;
+
+export function loadGatewayCliConfig(env: Record<string, string | undefined> = process.env): GatewayCliConfig {
+  return loadConfig(gatewayCliEnv, withFileSecrets(env, GATEWAY_SECRETS));
+}
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const replaced = Object.keys(REPLACED_VARIABLES).filter((name) => env[name] !== undefined);

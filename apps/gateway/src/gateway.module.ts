@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { CallerTokenSigner, importPrivateKey } from '@platform/auth';
 import type { Logger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient } from '@platform/nats';
+import { assertLeastPrivilege } from '@platform/persistence';
 import { createPublicKey } from 'node:crypto';
 import { importSPKI } from 'jose';
 import { DataSource } from 'typeorm';
@@ -16,7 +17,7 @@ import { AccessGuard } from './identity/access.guard';
 import { AdminController } from './identity/admin.controller';
 import { AuthController } from './identity/auth.controller';
 import { AuthService } from './identity/auth-service';
-import { identityDataSource } from './identity/database';
+import { identityDatabasePlan, identityDataSource } from './identity/database';
 import { IdentityStore } from './identity/identity-store';
 import { LoginThrottle } from './identity/login-throttle';
 import { AccessTokens } from './identity/tokens';
@@ -32,9 +33,11 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(NatsConnectionManager) private readonly nats: NatsConnectionManager,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(SuccessorFollower) private readonly follower: SuccessorFollower,
+    @Inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.audit.sealUnkeyedRecords();
     this.follower.start();
   }
 
@@ -50,11 +53,22 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useValue: logger },
-        { provide: DataSource, useFactory: () => identityDataSource(config).initialize() },
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const db = await identityDataSource(config).initialize();
+            // Never serve on a connection that could rewrite the audit trail (a superuser, the table's owner).
+            await assertLeastPrivilege(db, identityDatabasePlan(config)).catch(async (error: Error) => {
+              await db.destroy();
+              throw error;
+            });
+            return db;
+          },
+        },
         {
           provide: NatsConnectionManager,
           useFactory: () => {
-            const manager = new NatsConnectionManager({ url: config.NATS_URL, name: 'gateway', logger });
+            const manager = new NatsConnectionManager({ url: config.NATS_URL, name: 'gateway', process: 'gateway', seed: config.NATS_NKEY_SEED, logger });
             // Connect in the background: until NATS answers, API calls get 503 and readiness says why.
             void manager.start();
             return manager;
@@ -65,7 +79,11 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
           inject: [NatsConnectionManager],
           useFactory: (manager: NatsConnectionManager) => new NatsRpcClient(manager, config.NATS_REQUEST_TIMEOUT_MS),
         },
-        { provide: CallerTokenSigner, useFactory: async () => new CallerTokenSigner((await keys).privateKey) },
+        {
+          provide: CallerTokenSigner,
+          // Valid for the request's whole wait and a little more: a token outlives its request by seconds at most.
+          useValue: new CallerTokenSigner(config.CALLER_TOKEN_SECRET, Math.ceil(config.NATS_REQUEST_TIMEOUT_MS / 1_000) + 5),
+        },
         {
           provide: AccessTokens,
           useFactory: async () =>
@@ -80,7 +98,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
             }),
         },
         { provide: IdentityStore, inject: [DataSource], useFactory: (db: DataSource) => new IdentityStore(db) },
-        { provide: AuditLog, inject: [DataSource], useFactory: (db: DataSource) => new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY }) },
+        { provide: AuditLog, inject: [DataSource], useFactory: (db: DataSource) => new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY, key: config.AUDIT_KEY }) },
         { provide: AUDIT_TRAIL, inject: [AuditLog], useFactory: (log: AuditLog): AuditTrail => new DatabaseAuditTrail(log) },
         {
           provide: LoginThrottle,

@@ -12,7 +12,7 @@ export async function createOrgStructureService(
   logger: Logger = createLogger({ service: ORG_SERVICE, level: config.LOG_LEVEL }),
 ): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice(OrgStructureModule.forRoot(config, logger), {
-    ...natsServerOptions({ url: config.NATS_URL, service: ORG_SERVICE }),
+    ...natsServerOptions({ url: config.NATS_URL, service: ORG_SERVICE, seed: config.NATS_NKEY_SEED }),
     logger: new NestPinoLogger(logger),
   });
   app.useGlobalFilters(new RpcErrorFilter(logger));

@@ -4,19 +4,20 @@ import { applyRestructuringRequest, ORG_SERVICE } from '@contracts/org-structure
 import { AuditLog } from '@platform/audit';
 import { createLogger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient, parsePayload } from '@platform/nats';
-import { revertLastMigration, runMigrations } from '@platform/persistence';
+import { migrateServiceDatabase, revertLastMigration, runMigrations } from '@platform/persistence';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
-import { loadOrgStructureConfig } from './config';
+import { loadOrgStructureCliConfig, type OrgStructureCliConfig } from './config';
 import { ImportUnits } from './imports/import-units';
 import { readCsvStream, readJsonArrayStream } from './imports/parse-import';
-import { AUDIT_LOCK_KEY, orgDataSource } from './infrastructure/database';
+import { AUDIT_LOCK_KEY, orgDatabasePlan, orgDataSource } from './infrastructure/database';
 import type { AfterCommit } from './infrastructure/transactions';
 import { RestructuringService } from './restructuring/restructuring-service';
 import { UnitQueries } from './units/unit-queries';
 
 const USAGE = `usage: node apps/org-structure/dist/cli.js <command>
-  migrate              apply pending migrations of the org_structure schema
+  migrate              apply pending migrations of the org_structure schema, as the service's own role; with
+                       DATABASE_ADMIN_URL also create that role and the schema first and seal the audit table after
   migrate:revert       revert the last applied migration
   import <file>        import a unit tree from a .json (array of rows) or .csv file, streamed: any size,
                        all or nothing
@@ -29,31 +30,49 @@ const USAGE = `usage: node apps/org-structure/dist/cli.js <command>
 /** An import creating at least this many units refreshes the planner's statistics of the unit tables. */
 const ANALYZE_AFTER_IMPORTED_UNITS = 10_000;
 
+function auditLog(db: DataSource, config: OrgStructureCliConfig): AuditLog {
+  if (!config.AUDIT_KEY) throw new Error('set AUDIT_KEY or AUDIT_KEY_FILE: this command writes or checks the audit chain');
+  return new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY, key: config.AUDIT_KEY });
+}
+
 /** Operator commands write through the outbox (the running service publishes) and are audited as the operator. */
-function operatorHooks(db: DataSource): AfterCommit {
-  return { nudge: () => undefined, audit: new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY }) };
+function operatorHooks(db: DataSource, config: OrgStructureCliConfig): AfterCommit {
+  return { nudge: () => undefined, audit: auditLog(db, config) };
 }
 
 /** Operator commands of the organisation-structure service. */
 async function main(argv: string[]): Promise<number> {
   const [command, argument] = argv;
-  // Operator commands that touch only the database or the health subject need no caller key.
-  const config = loadOrgStructureConfig({ AUTH_PUBLIC_KEY: 'unused by operator commands', ...process.env });
+  const config = loadOrgStructureCliConfig();
   const logger = createLogger({ service: `${ORG_SERVICE}-cli`, level: config.LOG_LEVEL });
   const out = (line: string) => process.stdout.write(`${line}\n`);
 
   switch (command) {
-    case 'migrate':
+    case 'migrate': {
+      const { applied, sealed } = await migrateServiceDatabase({
+        plan: orgDatabasePlan(config),
+        serviceUrl: config.DATABASE_URL,
+        password: config.DATABASE_PASSWORD,
+        adminUrl: config.DATABASE_ADMIN_URL,
+        // Connected only now: provisioning may just have created the role.
+        migrate: async () => {
+          const db = await orgDataSource(config).initialize();
+          try {
+            return await runMigrations(db, config.DATABASE_SCHEMA);
+          } finally {
+            await db.destroy();
+          }
+        },
+      });
+      out(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+      if (sealed.length) out(`sealed: ${sealed.join(', ')} (the service may only read and append)`);
+      return 0;
+    }
     case 'migrate:revert': {
       const db = await orgDataSource(config).initialize();
       try {
-        if (command === 'migrate') {
-          const applied = await runMigrations(db, config.DATABASE_SCHEMA);
-          out(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
-        } else {
-          await revertLastMigration(db);
-          out('reverted the last migration');
-        }
+        await revertLastMigration(db);
+        out('reverted the last migration');
       } finally {
         await db.destroy();
       }
@@ -69,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
         const input = createReadStream(argument);
         const rows = argument.toLowerCase().endsWith('.csv') ? readCsvStream(input) : readJsonArrayStream(input);
         // Events reach JetStream through the outbox: the running service's relay publishes them.
-        const result = await new ImportUnits(db, operatorHooks(db)).runStream(rows);
+        const result = await new ImportUnits(db, operatorHooks(db, config)).runStream(rows);
         out(`created ${result.created}, unchanged ${result.unchanged}`);
         // Planner statistics for the grown tables now rather than at autovacuum's next pass: restructurings run
         // right after a large import are several times slower on estimates of the tables as they were.
@@ -93,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
         const request = parsePayload(applyRestructuringRequest, JSON.parse(readFileSync(argument, 'utf8')) as unknown);
         db = await orgDataSource(config).initialize();
         // Events reach JetStream through the outbox: the running service's relay publishes them.
-        const applied = await new RestructuringService(db, operatorHooks(db), new UnitQueries(db)).apply(request);
+        const applied = await new RestructuringService(db, operatorHooks(db, config), new UnitQueries(db)).apply(request);
         const counts = new Map<string, number>();
         for (const operation of applied.operations) counts.set(operation.type, (counts.get(operation.type) ?? 0) + 1);
         out(
@@ -119,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
     case 'audit:head': {
       const db = await orgDataSource(config).initialize();
       try {
-        const audit = new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY });
+        const audit = auditLog(db, config);
         if (command === 'audit:head') {
           out(JSON.stringify(await audit.head()));
           return 0;
@@ -133,7 +152,14 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'health': {
-      const connections = new NatsConnectionManager({ url: config.NATS_URL, name: `${ORG_SERVICE}-health`, logger });
+      if (!config.NATS_NKEY_SEED) throw new Error('set NATS_NKEY_SEED or NATS_NKEY_SEED_FILE: health asks the service over the bus');
+      const connections = new NatsConnectionManager({
+        url: config.NATS_URL,
+        name: `${ORG_SERVICE}-health`,
+        process: ORG_SERVICE,
+        seed: config.NATS_NKEY_SEED,
+        logger,
+      });
       const ready = await Promise.race([
         connections.start(),
         new Promise<null>((resolve) => setTimeout(() => resolve(null), 3_000)),

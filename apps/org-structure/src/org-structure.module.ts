@@ -10,14 +10,15 @@ import { AuditLog } from '@platform/audit';
 import { AuditController } from './audit/audit.controller';
 import { Scopes } from './domain/scope';
 import type { AfterCommit } from './infrastructure/transactions';
-import { CallerContextInterceptor, CallerTokenVerifier, importPublicKey, MessageAccessGuard } from '@platform/auth';
+import { CallerContextInterceptor, CallerTokenVerifier, MessageAccessGuard } from '@platform/auth';
+import { assertLeastPrivilege } from '@platform/persistence';
 import type { OrgStructureConfig } from './config';
 import { EstablishmentController } from './establishment/establishment.controller';
 import { EstablishmentService } from './establishment/establishment-service';
 import { HealthController } from './health/health.controller';
 import { ImportsController } from './imports/imports.controller';
 import { ImportUnits } from './imports/import-units';
-import { AUDIT_LOCK_KEY, orgDataSource } from './infrastructure/database';
+import { AUDIT_LOCK_KEY, orgDatabasePlan, orgDataSource } from './infrastructure/database';
 import { RestructuringController } from './restructuring/restructuring.controller';
 import { RestructuringService } from './restructuring/restructuring-service';
 import { StatisticsController } from './statistics/statistics.controller';
@@ -39,6 +40,7 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(NatsConnectionManager) private readonly nats: NatsConnectionManager,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -57,10 +59,10 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
       ],
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: CallerTokenVerifier, useFactory: async () => new CallerTokenVerifier(await importPublicKey(config.AUTH_PUBLIC_KEY)) },
+        { provide: CallerTokenVerifier, useValue: new CallerTokenVerifier(config.CALLER_TOKEN_KEY, ORG_SERVICE) },
         { provide: APP_GUARD, useClass: MessageAccessGuard },
         { provide: APP_INTERCEPTOR, useClass: CallerContextInterceptor },
-        { provide: AuditLog, inject: [DataSource], useFactory: (db: DataSource) => new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY }) },
+        { provide: AuditLog, inject: [DataSource], useFactory: (db: DataSource) => new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY, key: config.AUDIT_KEY }) },
         {
           provide: WRITE_HOOKS,
           inject: [OutboxRelay, AuditLog],
@@ -69,12 +71,26 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
         { provide: LOGGER, useValue: logger },
         {
           provide: DataSource,
-          useFactory: async () => orgDataSource(config).initialize(),
+          useFactory: async () => {
+            const db = await orgDataSource(config).initialize();
+            // Never serve on a connection that could rewrite the audit trail (a superuser, the table's owner).
+            await assertLeastPrivilege(db, orgDatabasePlan(config)).catch(async (error: Error) => {
+              await db.destroy();
+              throw error;
+            });
+            return db;
+          },
         },
         {
           provide: NatsConnectionManager,
           useFactory: () => {
-            const manager = new NatsConnectionManager({ url: config.NATS_URL, name: `${ORG_SERVICE}-events`, logger });
+            const manager = new NatsConnectionManager({
+              url: config.NATS_URL,
+              name: `${ORG_SERVICE}-events`,
+              process: ORG_SERVICE,
+              seed: config.NATS_NKEY_SEED,
+              logger,
+            });
             void manager.start().then(async (connection) => {
               await ensureStream(connection, ORG_EVENTS_STREAM, [ORG_EVENTS_SUBJECTS]);
               jetstreamClient = jetstream(connection);
@@ -117,7 +133,8 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
     };
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    if (await this.audit.sealUnkeyedRecords()) this.logger.info('audit chain: records written before the audit key are sealed by a keyed record');
     this.relay.start();
   }
 

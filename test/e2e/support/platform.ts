@@ -2,10 +2,24 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Secret, TOTP } from 'otpauth';
-import { generateSigningKeyPair } from '@platform/auth';
+import { callerTokenKey, generateSigningKeyPair } from '@platform/auth';
+import { GATEWAY_BUS, PLATFORM_SERVICES } from '@contracts/registry';
+import { ORG_SERVICE } from '@contracts/org-structure';
+import { natsAuthOptions } from '@platform/nats';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, freePort, startNatsServer, waitFor, type TestDatabase, type TestNatsServer } from '@platform/testing';
+import {
+  createTestDatabase,
+  freePort,
+  newBusCredentials,
+  startNatsServer,
+  waitFor,
+  type BusCredentials,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@platform/testing';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const GATEWAY_MAIN = join(ROOT, 'apps/gateway/dist/main.js');
@@ -33,6 +47,16 @@ export interface Platform {
   adminToken: string;
   /** The gateway's signing key, to forge tokens in tests of token checks. */
   signingKeyPem: string;
+  /** Every process's NKey seed: a test connects to the bus as one of them (or as no one) to attack it. */
+  bus: BusCredentials;
+  /** A connection to the bus as `process`, closed with the platform. */
+  connectAs(process: string): Promise<NatsConnection>;
+  /** The database URL a service logs in with (its own role). */
+  serviceDatabaseUrl(service: string): string;
+  /** The environment a process runs with (its own credentials), for running its operator commands. */
+  envOf(process: 'gateway' | 'org-structure'): Record<string, string | undefined>;
+  /** The audit key of each chain (gateway, org-structure), as the platform's configuration holds them. */
+  auditKeys: Record<string, Buffer>;
   http<T = Json>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse<T>>;
   /** A user with one role (over a unit, or everywhere), logged in; second factor enrolled when the role needs it. */
   userWithRole(role: string, unitId: string | null): Promise<{ id: string; username: string; password: string; token: string }>;
@@ -50,23 +74,22 @@ export interface Platform {
  * on a private nats-server and a fresh database, reached over HTTP.
  */
 export async function startPlatform(options: { requestTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<Platform> {
-  const nats = await startNatsServer();
+  const bus = newBusCredentials([GATEWAY_BUS], PLATFORM_SERVICES);
+  const nats = await startNatsServer({ users: bus.users });
   const database = await createTestDatabase('e2e');
+  const callerSecret = randomBytes(32);
+  const auditKeys: Record<string, Buffer> = { gateway: randomBytes(32), [ORG_SERVICE]: randomBytes(32) };
   const port = await freePort();
   const requestTimeoutMs = options.requestTimeoutMs ?? 2_000;
   const keyDir = mkdtempSync(join(tmpdir(), 'keys-'));
   const keys = await generateSigningKeyPair();
   writeFileSync(join(keyDir, 'signing.pem'), keys.privateKeyPem, { mode: 0o600 });
-  writeFileSync(join(keyDir, 'signing.pem.pub'), keys.publicKeyPem);
-  const env = {
-    AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
-    AUTH_PUBLIC_KEY_FILE: join(keyDir, 'signing.pem.pub'),
+  const common = {
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
     RATE_LIMIT_PER_MINUTE: '100000',
     ...process.env,
-    DATABASE_URL: database.url,
     NATS_URL: nats.url,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     PORT: String(port),
@@ -76,13 +99,37 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
     OUTBOX_POLL_MS: '200',
     ...options.env,
   };
-  for (const command of [[ORG_CLI, 'migrate'], [GATEWAY_CLI, 'migrate'], [GATEWAY_CLI, 'create-admin']]) {
+  // Each process gets only its own credentials, as in a deployment.
+  const gatewayEnv = {
+    ...common,
+    DATABASE_URL: database.serviceUrl('gateway'),
+    NATS_NKEY_SEED: bus.seeds.gateway,
+    AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
+    CALLER_TOKEN_SECRET: callerSecret.toString('base64'),
+    AUDIT_KEY: auditKeys.gateway.toString('base64'),
+  };
+  const orgEnv = {
+    ...common,
+    DATABASE_URL: database.serviceUrl(ORG_SERVICE),
+    NATS_NKEY_SEED: bus.seeds[ORG_SERVICE],
+    CALLER_TOKEN_KEY: callerTokenKey(callerSecret, ORG_SERVICE).toString('base64'),
+    AUDIT_KEY: auditKeys[ORG_SERVICE].toString('base64'),
+  };
+  const admin = { DATABASE_ADMIN_URL: database.url };
+  for (const [command, env] of [
+    [[ORG_CLI, 'migrate'], { ...orgEnv, ...admin }],
+    [[GATEWAY_CLI, 'migrate'], { ...gatewayEnv, ...admin }],
+    [[GATEWAY_CLI, 'create-admin'], gatewayEnv],
+  ] as const) {
     const result = spawnSync(process.execPath, command, { env, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${command.join(' ')} failed: ${result.stdout}${result.stderr}`);
   }
 
   const children = new Set<ChildProcess>();
+  const connections: NatsConnection[] = [];
+  const envOf = (main: string) => (main === GATEWAY_MAIN ? gatewayEnv : orgEnv);
   const launch = (main: string) => {
+    const env = envOf(main);
     const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     children.add(child);
     child.once('exit', () => children.delete(child));
@@ -151,6 +198,17 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
     requestTimeoutMs,
     adminToken,
     signingKeyPem: keys.privateKeyPem,
+    bus,
+    auditKeys,
+    serviceDatabaseUrl: (service) => database.serviceUrl(service),
+    envOf: (process) => ({ ...(process === 'gateway' ? gatewayEnv : orgEnv) }),
+    async connectAs(process) {
+      const seed = bus.seeds[process];
+      if (!seed) throw new Error(`no bus credentials for ${process}`);
+      const connection = await connect({ servers: nats.url, ...natsAuthOptions(process, seed) });
+      connections.push(connection);
+      return connection;
+    },
     http: (method, path, body, headers = {}) =>
       request(method, path, body === undefined ? undefined : JSON.stringify(body), authorised({
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -178,6 +236,7 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
       await waitFor(ready, 30_000, 'org-structure to answer again');
     },
     async stop() {
+      await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
       await Promise.all([...children].map((child) => stopChild(child, 'SIGTERM')));
       void gateway;
       await nats.stop();

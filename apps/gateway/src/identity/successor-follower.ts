@@ -1,4 +1,7 @@
-import { ORG_EVENTS_STREAM, OrgEventSubject, type UnitRestructuredEvent } from '@contracts/org-structure';
+import { toFieldErrors } from '@contracts/common';
+import { OrgEventSubject, unitsReorganisedEventSchema } from '@contracts/org-structure';
+import { GATEWAY_ROLE_SCOPES_CONSUMER } from '@contracts/registry';
+import type { z } from 'zod';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Logger } from '@platform/logging';
 import type { NatsConnectionManager } from '@platform/nats';
@@ -7,7 +10,8 @@ import type { DataSource } from 'typeorm';
 import type { AuditTrail } from '../audit/audit-trail';
 import { recentCallers } from './identity-cache';
 
-const CONSUMER = 'gateway-role-scopes';
+const { stream: STREAM, durable: CONSUMER, filterSubject: FILTER } = GATEWAY_ROLE_SCOPES_CONSUMER;
+type ReorganisedEvent = z.infer<typeof unitsReorganisedEventSchema>;
 
 /**
  * A role assignment over a unit that is merged or split follows its successors (issue rule: "an assignment to a
@@ -37,20 +41,20 @@ export class SuccessorFollower {
       try {
         const connection = await this.nats.whenReady();
         const manager = await jetstreamManager(connection);
-        await manager.consumers.add(ORG_EVENTS_STREAM, {
+        await manager.consumers.add(STREAM, {
           durable_name: CONSUMER,
           ack_policy: AckPolicy.Explicit,
           deliver_policy: DeliverPolicy.All,
-          filter_subject: 'org.events.unit.>',
+          filter_subject: FILTER,
           ack_wait: 30_000_000_000,
         });
-        const consumer = await jetstream(connection).consumers.get(ORG_EVENTS_STREAM, CONSUMER);
+        const consumer = await jetstream(connection).consumers.get(STREAM, CONSUMER);
         const messages = await consumer.consume({ max_messages: 50 });
         for await (const message of messages) {
           if (this.stopped) break;
           try {
             if (message.subject === OrgEventSubject.unitsMerged || message.subject === OrgEventSubject.unitSplit) {
-              await this.follow(message.json<UnitRestructuredEvent>());
+              await this.receive(message.subject, message.data);
             }
             message.ack();
           } catch (error) {
@@ -66,10 +70,44 @@ export class SuccessorFollower {
     }
   }
 
-  async follow(event: UnitRestructuredEvent): Promise<void> {
+  /**
+   * An event as it arrived: acted on only when it has the shape of a merge or split on the subject it came on.
+   * Anything else changes nothing; it is logged and recorded (it can only come from a bug or a forgery), and
+   * acknowledged, since delivering it again would not make it right.
+   */
+  async receive(subject: string, data: Uint8Array): Promise<boolean> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(data));
+    } catch {
+      parsed = undefined;
+    }
+    const result = unitsReorganisedEventSchema.safeParse(parsed);
+    const problems = result.success
+      ? result.data.type === subject
+        ? []
+        : [{ path: 'type', message: `is ${result.data.type} on the subject ${subject}` }]
+      : toFieldErrors(result.error).slice(0, 10);
+    if (problems.length > 0 || !result.success) {
+      const eventId = (parsed as { eventId?: unknown } | undefined)?.eventId;
+      this.logger.warn({ subject, eventId, problems }, 'refused a malformed restructuring event; role assignments unchanged');
+      await this.audit.record({
+        action: 'admin.role.follow-successor',
+        outcome: 'denied',
+        actor: { userId: null, username: 'system', roles: [], clientAddress: null },
+        object: { type: 'event', id: typeof eventId === 'string' ? eventId.slice(0, 100) : null, unitScope: null },
+        requestId: null,
+        details: { subject, reason: 'malformed event', problems },
+      });
+      return false;
+    }
+    await this.follow(result.data);
+    return true;
+  }
+
+  async follow(event: ReorganisedEvent): Promise<void> {
     const successors = event.data.successors.map((s) => s.unitId);
     const predecessors = event.data.predecessors.map((p) => p.unitId);
-    if (successors.length === 0 || predecessors.length === 0) return;
     await this.db.transaction(async (manager) => {
       const [fresh] = await manager.query(
         'INSERT INTO processed_event (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id',

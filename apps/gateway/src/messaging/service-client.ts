@@ -1,10 +1,14 @@
-import { CALLER_HEADER } from '@contracts/common';
+import { CALLER_HEADER, serviceAnswering } from '@contracts/common';
+import { PLATFORM_SERVICES } from '@contracts/registry';
 import { Inject, Injectable } from '@nestjs/common';
 import { CallerTokenSigner } from '@platform/auth';
 import { NatsRpcClient } from '@platform/nats';
 import type { CallContext } from '../http/call-context';
 
-/** Forwards a validated request to a service over NATS with the request id and the caller, signed by the gateway. */
+/**
+ * Forwards a validated request to a service over NATS with the request id and a caller token issued for exactly
+ * this message: its service, subject and body (docs/access-control.md).
+ */
 @Injectable()
 export class ServiceClient {
   constructor(
@@ -13,7 +17,11 @@ export class ServiceClient {
   ) {}
 
   async send<Response>(subject: string, payload: unknown, call: CallContext): Promise<Response> {
-    const callerToken = await this.signer.sign(call.caller, call.requestId);
-    return this.rpc.request<Response>(subject, payload, { requestId: call.requestId, headers: { [CALLER_HEADER]: callerToken } });
+    const service = serviceAnswering(PLATFORM_SERVICES, subject);
+    if (!service) throw new Error(`no service answers ${subject}`);
+    return this.rpc.request<Response>(subject, payload, {
+      requestId: call.requestId,
+      headersFor: (body) => ({ [CALLER_HEADER]: this.signer.sign(call.caller, { service, subject, body }) }),
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { ORG_SERVICE } from '@contracts/org-structure';
-import { createDataSource } from '@platform/persistence';
+import { createDataSource, type ServiceDatabasePlan } from '@platform/persistence';
 import type { DataSource } from 'typeorm';
 import type { OrgStructureConfig } from '../config';
 import { OrgStructureInitial1763800000000 } from './migrations/1763800000000-org-structure-initial';
@@ -20,9 +20,17 @@ export const ORG_MIGRATIONS = [
   CanonicalUnitCodes1795400000000,
 ];
 
-export function orgDataSource(config: OrgStructureConfig): DataSource {
+/** What provisioning prepares for the service's role (docs/access-control.md). */
+export function orgDatabasePlan(config: Pick<OrgStructureConfig, 'DATABASE_SCHEMA'>): ServiceDatabasePlan {
+  return { schema: config.DATABASE_SCHEMA, extensions: ['ltree', 'btree_gist', 'pg_trgm'], auditTables: ['audit_log'] };
+}
+
+export function orgDataSource(
+  config: Pick<OrgStructureConfig, 'DATABASE_URL' | 'DATABASE_PASSWORD' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS'>,
+): DataSource {
   return createDataSource({
     url: config.DATABASE_URL,
+    password: config.DATABASE_PASSWORD,
     schema: config.DATABASE_SCHEMA,
     migrations: ORG_MIGRATIONS,
     poolSize: config.DATABASE_POOL_SIZE,

@@ -1,13 +1,15 @@
 import { ORG_EVENTS_STREAM, OrgSubject, type ImportRow } from '@contracts/org-structure';
 import { jetstream } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { waitFor } from '@platform/testing';
 import { ImportUnits } from '../../src/imports/import-units';
 import { twoProvinces } from '../support/fixtures';
-import { startOrgHarness, type OrgHarness } from '../support/org-harness';
+import { startOrgHarness, TEST_OBSERVER, type OrgHarness } from '../support/org-harness';
 
 let h: OrgHarness;
 let nc: NatsConnection;
+/** The service's own bus identity, for what only it may do (publish to its stream). */
+let asService: NatsConnection;
 
 interface StoredEvent {
   subject: string;
@@ -38,11 +40,11 @@ async function unpublished(): Promise<number> {
 
 beforeAll(async () => {
   h = await startOrgHarness();
-  nc = await connect({ servers: h.nats.url });
+  nc = await h.connectAs(TEST_OBSERVER);
+  asService = await h.connectAs('org-structure');
 });
 
 afterAll(async () => {
-  await nc?.close();
   await h?.stop();
 });
 
@@ -67,7 +69,7 @@ describe('events through the transactional outbox into JetStream (ARCHITECTURE d
     expect(await unpublished()).toBe(1);
 
     // A crash between publishing and marking: the event already reached the stream once.
-    await jetstream(nc).publish('org.events.unit.imported', JSON.stringify({ eventId: pendingId }), { msgID: pendingId });
+    await jetstream(asService).publish('org.events.unit.imported', JSON.stringify({ eventId: pendingId }), { msgID: pendingId });
 
     await h.startService();
     await waitFor(async () => (await unpublished()) === 0, 10_000, 'the relay to publish after restart');

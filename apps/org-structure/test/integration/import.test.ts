@@ -131,7 +131,7 @@ async function importError(promise: Promise<unknown>): Promise<{ message: string
 }
 
 describe('streamed import (the operator command)', () => {
-  const importer = () => new ImportUnits(h.db, { nudge: () => undefined, audit: new AuditLog({ dataSource: h.db, lockKey: AUDIT_LOCK_KEY }) });
+  const importer = () => new ImportUnits(h.db, { nudge: () => undefined, audit: new AuditLog({ dataSource: h.db, lockKey: AUDIT_LOCK_KEY, key: h.config.AUDIT_KEY }) });
   const counts = async () => {
     const [row] = await h.db.query(
       `SELECT (SELECT count(*)::int FROM unit) AS units, (SELECT count(*)::int FROM outbox) AS events,
