@@ -1,11 +1,14 @@
 // `npm start`: the whole platform on one machine (ARCHITECTURE decision 9).
 //
 //   1. installs dependencies if node_modules is missing, and builds (tsc -b);
-//   2. PostgreSQL: DATABASE_URL, else the machine's on 5432, else embedded PostgreSQL under .data/postgres;
-//      NATS: NATS_URL, else the machine's on 4222, else nats-server started with JetStream under .data/nats;
-//   3. the gateway's Ed25519 signing key: AUTH_SIGNING_KEY(_FILE) with AUTH_PUBLIC_KEY(_FILE) when both are set,
-//      else a key pair generated once under .data/keys (owner-only);
-//   4. migrates both schemas (org_structure, identity) and creates the first administrator when there is none,
+//   2. every process's credentials, generated once under .data/keys (owner-only): NATS NKeys, database role
+//      passwords, audit keys, the gateway's signing key and caller-token secret (tools/lib/credentials.mjs);
+//   3. PostgreSQL: DATABASE_URL (an administrator's connection), else the machine's on 5432, else embedded
+//      PostgreSQL under .data/postgres; NATS: NATS_URL (a server that authorises the keys above), else nats-server
+//      started on 127.0.0.1:NATS_PORT (4223) with JetStream and authentication under .data/nats; a NATS without
+//      authentication (such as a machine's own on 4222) is never used;
+//   4. migrates both schemas (org_structure, identity) as the services' own roles, created and sealed with the
+//      administrator's connection, and creates the first administrator when there is none,
 //      with ADMIN_USERNAME / ADMIN_PASSWORD when set, else a generated password shown once and kept in
 //      .data/admin-password (owner-only);
 //   5. loads the demo data on the first run through the operator commands (tools/demo);
@@ -14,8 +17,7 @@
 //
 // Only Node's own modules are imported up front: node_modules may not exist yet.
 import { spawn } from 'node:child_process';
-import { createPublicKey } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { join, relative as relativePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +31,7 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 const DATA_DIR = join(ROOT, '.data');
 const DEMO_MARKER = join(DATA_DIR, 'demo-loaded');
 const KEYS_DIR = join(DATA_DIR, 'keys');
-const SIGNING_KEY_FILE = join(KEYS_DIR, 'signing.pem');
+const NATS_PORT = Number(process.env.NATS_PORT || 4223);
 const ADMIN_PASSWORD_FILE = join(DATA_DIR, 'admin-password');
 const READY_TIMEOUT_MS = 60_000;
 const APPS = [
@@ -80,7 +82,6 @@ async function main() {
     warn(`Stop whatever listens on ${PORT}, or choose another port: PORT=3001 npm start`);
     process.exit(1);
   }
-  const keys = signingKeys();
 
   if (!existsSync(join(ROOT, 'node_modules'))) {
     log('node_modules is missing: npm install');
@@ -92,15 +93,20 @@ async function main() {
   if (missing.length) throw new Error(`the build produced no ${missing.join(', ')}`);
 
   const infra = await import('./lib/infra.mjs');
+  const credentials = await import('./lib/credentials.mjs');
   const infraLog = (line) => log(line);
   // Say so before starting anything when NATS will be needed and cannot be had.
-  const natsUp = process.env.NATS_URL || (await infra.canConnect('127.0.0.1', 4222, 300));
-  if (!natsUp && !infra.resolveNatsServerBinary()) {
+  if (!process.env.NATS_URL && !infra.resolveNatsServerBinary()) {
     warn(new infra.MissingNatsServerError().message);
     process.exit(1);
   }
+  if (!Number.isInteger(NATS_PORT) || NATS_PORT < 1 || NATS_PORT > 65_535) throw new Error(`NATS_PORT=${process.env.NATS_PORT} is not a TCP port`);
+  mkdirSync(DATA_DIR, { recursive: true });
+  const { processes, natsUsers } = credentials.ensurePlatformCredentials(KEYS_DIR);
+  log(`credentials: ${relative(KEYS_DIR)} (owner-only; each process is given only its own)`);
   const postgres = await acquire(infra.ensurePostgres({ log: infraLog }));
-  const nats = await acquire(infra.ensureNats({ log: infraLog }).catch((error) => {
+  const natsConfig = ({ port, storeDir }) => credentials.natsServerConfigFor({ host: '127.0.0.1', port, storeDir, users: natsUsers });
+  const nats = await acquire(infra.ensureNats({ log: infraLog, port: NATS_PORT, config: natsConfig }).catch((error) => {
     if (error instanceof infra.MissingNatsServerError) {
       warn(error.message);
       error.message = 'cannot start without NATS';
@@ -108,30 +114,30 @@ async function main() {
     throw error;
   }));
 
-  const env = { DATABASE_URL: postgres.url, NATS_URL: nats.url };
-  const cliEnv = { ...process.env, ...env };
-  if (keys.generate) {
-    // .data itself stays enterable: embedded PostgreSQL runs as another user when this runs as root.
-    mkdirSync(DATA_DIR, { recursive: true });
-    mkdirSync(KEYS_DIR, { recursive: true, mode: 0o700 });
-    chmodSync(KEYS_DIR, 0o700);
-    await run(process.execPath, [GATEWAY_CLI, 'generate-signing-key', relative(SIGNING_KEY_FILE)], 'generating the signing key', cliEnv);
-    restorePublicKey();
-  }
-  log('migrating the org_structure schema');
-  await run(process.execPath, [ORG_CLI, 'migrate'], 'the org_structure migration', cliEnv);
+  // Each process sees its own credentials only; nothing of the caller's environment that names another's.
+  const envOf = (name) => ({
+    ...withoutCredentials(process.env),
+    NATS_URL: nats.url,
+    DATABASE_URL: credentials.withCredentials(postgres.url, processes[name].databaseRole, ''),
+    ...processes[name].env,
+  });
+  const gatewayEnv = envOf('gateway');
+  const orgEnv = envOf('org-structure');
+  const asAdministrator = { DATABASE_ADMIN_URL: postgres.url };
+  log('migrating the org_structure schema (its role created and its audit table sealed with the administrator\'s connection)');
+  await run(process.execPath, [ORG_CLI, 'migrate'], 'the org_structure migration', { ...orgEnv, ...asAdministrator });
   log('migrating the identity schema');
-  await run(process.execPath, [GATEWAY_CLI, 'migrate'], 'the identity migration', cliEnv);
+  await run(process.execPath, [GATEWAY_CLI, 'migrate'], 'the identity migration', { ...gatewayEnv, ...asAdministrator });
   log('making sure an administrator exists');
   const admin = administrator(
-    await run(process.execPath, [GATEWAY_CLI, 'create-admin', relative(ADMIN_PASSWORD_FILE)], 'creating the administrator', cliEnv, {
+    await run(process.execPath, [GATEWAY_CLI, 'create-admin', relative(ADMIN_PASSWORD_FILE)], 'creating the administrator', gatewayEnv, {
       showOutput: true,
     }),
   );
-  await loadDemoOnce(cliEnv, infra.redact(postgres.url));
+  await loadDemoOnce(orgEnv, infra.redact(postgres.url));
 
   if (await portTaken(PORT)) throw new Error(`port ${PORT} was taken while the platform was being prepared; free it or set PORT`);
-  await startApps(env, keys);
+  await startApps({ gateway: gatewayEnv, 'org-structure': orgEnv });
   await waitUntilReady();
 
   console.log('');
@@ -140,43 +146,20 @@ async function main() {
   console.log('Press Ctrl-C to stop.');
 }
 
-/**
- * Where the apps get the gateway's key pair: the user's own (AUTH_SIGNING_KEY or AUTH_SIGNING_KEY_FILE for the
- * gateway, AUTH_PUBLIC_KEY or AUTH_PUBLIC_KEY_FILE for the services), passed through as given, or else the pair
- * under .data/keys, generated on the first run. Each app is given only its own half.
- */
-function signingKeys() {
-  const given = (name) => Boolean(process.env[name] || process.env[`${name}_FILE`]);
-  const signing = given('AUTH_SIGNING_KEY');
-  const publicKey = given('AUTH_PUBLIC_KEY');
-  const hidden = {
-    gateway: { AUTH_PUBLIC_KEY: undefined, AUTH_PUBLIC_KEY_FILE: undefined },
-    orgStructure: { AUTH_SIGNING_KEY: undefined, AUTH_SIGNING_KEY_FILE: undefined },
-  };
-  if (signing && publicKey) {
-    log('signing key: using AUTH_SIGNING_KEY / AUTH_PUBLIC_KEY from the environment');
-    return { generate: false, gateway: hidden.gateway, orgStructure: hidden.orgStructure };
+/** The caller's environment without credentials meant for one process: each app is given its own below. */
+function withoutCredentials(env) {
+  const names = ['DATABASE_URL', 'DATABASE_PASSWORD', 'DATABASE_ADMIN_URL', 'NATS_NKEY_SEED', 'AUDIT_KEY', 'AUTH_SIGNING_KEY',
+    'CALLER_TOKEN_SECRET', 'CALLER_TOKEN_KEY', 'AUTH_PUBLIC_KEY', 'ADMIN_PASSWORD'];
+  // An undefined value keeps a variable out of a child's environment (also where the parent's is merged in).
+  const kept = { ...env };
+  for (const name of names) {
+    kept[name] = undefined;
+    kept[`${name}_FILE`] = undefined;
   }
-  if (signing || publicKey) {
-    const [set, unset] = signing ? ['AUTH_SIGNING_KEY', 'AUTH_PUBLIC_KEY'] : ['AUTH_PUBLIC_KEY', 'AUTH_SIGNING_KEY'];
-    warn(`${set} (or ${set}_FILE) is set but ${unset} (or ${unset}_FILE) is not. Give both halves of the same Ed25519 key pair ` +
-      `(node ${GATEWAY_CLI} generate-signing-key <file> writes one), or neither to use the pair kept under ${relative(KEYS_DIR)}.`);
-    process.exit(1);
-  }
-  return {
-    generate: true,
-    gateway: { ...hidden.gateway, AUTH_SIGNING_KEY_FILE: SIGNING_KEY_FILE },
-    orgStructure: { ...hidden.orgStructure, AUTH_PUBLIC_KEY_FILE: `${SIGNING_KEY_FILE}.pub` },
-  };
-}
-
-/** The public half of our own key pair is written beside it; if it went missing, it is the private key's. */
-function restorePublicKey() {
-  const publicFile = `${SIGNING_KEY_FILE}.pub`;
-  if (existsSync(publicFile)) return;
-  const pem = createPublicKey(readFileSync(SIGNING_KEY_FILE, 'utf8')).export({ type: 'spki', format: 'pem' });
-  writeFileSync(publicFile, pem);
-  log(`signing key: rewrote the missing ${relative(publicFile)}`);
+  // Only `create-admin` reads the administrator's first password; the apps are started without it.
+  kept.ADMIN_PASSWORD = env.ADMIN_PASSWORD;
+  kept.ADMIN_PASSWORD_FILE = env.ADMIN_PASSWORD_FILE;
+  return kept;
 }
 
 /** What `create-admin` said: the administrator's username, and whether it was created now with a generated password. */
@@ -220,7 +203,7 @@ async function acquire(promise) {
   return resource;
 }
 
-async function startApps(env, keys) {
+async function startApps(envs) {
   const { concurrently } = await import('concurrently');
   apps = concurrently(
     APPS.map((app) => ({
@@ -229,11 +212,11 @@ async function startApps(env, keys) {
       command: `${process.platform === 'win32' ? '' : 'exec '}"${process.execPath}" ${app.main}`,
       prefixColor: app.color,
       env: {
-        ...env,
+        ...envs[app.name],
         // Only `create-admin` reads these (an undefined value keeps a variable out of the app's environment).
         ADMIN_PASSWORD: undefined,
         ADMIN_PASSWORD_FILE: undefined,
-        ...(app.name === 'gateway' ? { ...keys.gateway, PORT: String(PORT), HOST } : keys.orgStructure),
+        ...(app.name === 'gateway' ? { PORT: String(PORT), HOST } : {}),
       },
     })),
     { prefix: '[{name}]', cwd: ROOT, killOthersOn: [], handleInput: false },

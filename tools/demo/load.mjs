@@ -9,7 +9,8 @@
 // restructuring of that decision on that date, so running it again changes nothing. The events of both reach
 // JetStream through the outbox, published by the running service.
 //
-//   DATABASE_URL=postgres://… node tools/demo/load.mjs     (after `npm start` or `npm run migrate`)
+//   node tools/demo/load.mjs     with org-structure's own environment (DATABASE_URL, DATABASE_PASSWORD(_FILE),
+//                                AUDIT_KEY(_FILE) …), after `npm start` or its migrate command
 import { spawn } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +21,14 @@ const CLI = 'apps/org-structure/dist/cli.js';
 const UNITS_FILE = fileURLToPath(new URL('units.json', import.meta.url));
 const RESTRUCTURING_FILE = fileURLToPath(new URL('restructuring.json', import.meta.url));
 /** The service's own default, used when DATABASE_URL is not set. */
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/records';
+const DEFAULT_DATABASE_URL = 'postgres://org_structure@127.0.0.1:5432/records';
 
 /** A unit the demo imports; when it exists, the demo (or something built on it) is already in the database. */
 export const DEMO_UNIT_CODE = 'TU-BN';
 
 /**
- * Loads the demo into the database of `env` (DATABASE_URL or DATABASE_URL_FILE, DATABASE_SCHEMA as the service
+ * Loads the demo into the database of `env` (DATABASE_URL or DATABASE_URL_FILE, DATABASE_PASSWORD or
+ * DATABASE_PASSWORD_FILE, DATABASE_SCHEMA as the service
  * reads them). Needs the org_structure schema migrated. Rejects with the command's output when a step fails.
  */
 export async function loadDemo({ env = process.env, log = (line) => console.log(line) } = {}) {
@@ -65,7 +67,11 @@ async function restructuringRecorded(env, { decisionRef, effectiveDate }) {
 }
 
 async function withDatabase(env, work) {
-  const client = new pg.Client({ connectionString: databaseUrl(env), connectionTimeoutMillis: 10_000 });
+  const url = new URL(databaseUrl(env));
+  const password = databasePassword(env);
+  // In the URL: pg lets a URL's (empty) password win over a separate one.
+  if (password) url.password = password;
+  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 10_000 });
   client.on('error', () => {});
   await client.connect();
   try {
@@ -73,6 +79,12 @@ async function withDatabase(env, work) {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+function databasePassword(env) {
+  if (env.DATABASE_PASSWORD) return env.DATABASE_PASSWORD;
+  if (env.DATABASE_PASSWORD_FILE) return readFileSync(env.DATABASE_PASSWORD_FILE, 'utf8').trim();
+  return undefined;
 }
 
 function databaseUrl(env) {

@@ -33,7 +33,6 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 
 /** The machine's own PostgreSQL, if it runs one that lets `postgres` in without a password (a developer box, CI). */
 export const LOCAL_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-export const LOCAL_NATS_URL = 'nats://127.0.0.1:4222';
 /** Only for the embedded server, which listens on 127.0.0.1 alone. */
 const EMBEDDED_PG_PASSWORD = 'postgres';
 
@@ -552,21 +551,16 @@ export class MissingNatsServerError extends Error {
 }
 
 /**
- * NATS for `npm start`: NATS_URL, else a server on 127.0.0.1:4222, else `nats-server -js` started from the PATH
- * with its JetStream store in `dataDir`. Throws MissingNatsServerError (its message says how to install it) when
- * it has to start one and there is none.
+ * NATS for `npm start`: NATS_URL (a server that already authorises the platform's keys), else `nats-server` from the
+ * PATH on 127.0.0.1:`port` with the configuration `config({ port, storeDir })` writes (JetStream, its store in
+ * `dataDir`, every connection authenticated). A server already running without authentication, such as one on
+ * 4222, is not used: on it anyone could forge events. Throws MissingNatsServerError (its message says how to
+ * install it) when it has to start one and there is none.
  */
-export async function ensureNats({ dataDir = '.data/nats', log = defaultLog, probeUrl = LOCAL_NATS_URL, port = 4222 } = {}) {
+export async function ensureNats({ dataDir = '.data/nats', log = defaultLog, port = 4223, config } = {}) {
   if (process.env.NATS_URL) {
     log(`NATS: using NATS_URL (${redact(process.env.NATS_URL)})`);
     return { url: process.env.NATS_URL, stop: noop, started: false };
-  }
-  if (probeUrl) {
-    const { hostname, port: probePort } = new URL(probeUrl);
-    if (await canConnect(hostname, Number(probePort || 4222), 300)) {
-      log(`NATS: using the server already running at ${probeUrl}`);
-      return { url: probeUrl, stop: noop, started: false };
-    }
   }
   const binary = resolveNatsServerBinary();
   if (!binary) throw new MissingNatsServerError();
@@ -577,10 +571,13 @@ export async function ensureNats({ dataDir = '.data/nats', log = defaultLog, pro
   dataDir = repoPath(dataDir);
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(dataDir, 'nats-server.log');
+  const configFile = join(dataDir, 'nats-server.conf');
+  // Written on every start, so the permissions follow the services' contracts as they are now.
+  writeFileSync(configFile, config({ port, storeDir: dataDir }), { mode: 0o600 });
   const logFd = openSync(logFile, 'a');
-  log(`NATS: starting ${binary} on 127.0.0.1:${port} with JetStream (store in ${dataDir})`);
+  log(`NATS: starting ${binary} on 127.0.0.1:${port} with JetStream and NKey authentication (store and ${configFile.slice(REPO_ROOT.length + 1)} in ${dataDir})`);
   // Its own process group: a Ctrl-C in the terminal reaches the apps first; stop() ends NATS after them.
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dataDir], {
+  const child = spawn(binary, ['-c', configFile], {
     stdio: ['ignore', logFd, logFd],
     detached: true,
   });

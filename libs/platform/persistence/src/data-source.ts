@@ -12,12 +12,20 @@ export interface DataSourceOptions {
   applicationName: string;
 }
 
+/** `url` with its password replaced by `password`, when one is given. */
+export function withPassword(url: string, password?: string): string {
+  if (!password) return url;
+  const parsed = new URL(url);
+  parsed.password = password;
+  return parsed.toString();
+}
+
 /** A TypeORM data source bound to one service schema. Never `synchronize`: schemas change only by migrations. */
 export function createDataSource(options: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
-    url: options.url,
-    ...(options.password ? { password: options.password } : {}),
+    // In the URL itself: TypeORM and pg let a URL's (empty) password win over a separate one.
+    url: withPassword(options.url, options.password),
     schema: options.schema,
     synchronize: false,
     migrationsRun: false,

@@ -1,0 +1,95 @@
+// The platform's credentials, one set of files per deployment: what each process needs and no more
+// (docs/access-control.md). Read by `npm start` (under .data/keys) and by `npm run secrets` for docker-compose
+// (under secrets/). Files are created once, owner-only, and kept: a new signing key would log everyone out, a new
+// audit key would leave the chains written so far unverifiable.
+//
+// Needs the workspace built (`npm run build`): the permissions come from the services' bus contracts.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { randomBytes, generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** The built libraries (CommonJS), loaded only when needed: node_modules may not exist when this is imported. */
+function libraries() {
+  return {
+    registry: require('@contracts/registry'),
+    nats: require('@platform/nats'),
+    auth: require('@platform/auth'),
+  };
+}
+
+/** A service's database role: its name with `-` as `_` (PostgreSQL identifiers). */
+export function databaseRoleOf(process) {
+  return process.replace(/-/g, '_');
+}
+
+function writeOwnerOnly(path, content) {
+  writeFileSync(path, content, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+/** The file's content, made by `make` the first time. */
+function kept(dir, name, make) {
+  const path = join(dir, name);
+  if (!existsSync(path)) writeOwnerOnly(path, make());
+  return { path, value: readFileSync(path, 'utf8').trim() };
+}
+
+const randomKey = () => `${randomBytes(32).toString('base64')}\n`;
+
+/**
+ * Creates what is missing under `dir` and answers, for each process, the variables pointing at its files
+ * (`NAME_FILE`, as the apps read secrets), its database role and password, and the NATS users (public keys and
+ * permissions) a nats-server must know.
+ */
+export function ensurePlatformCredentials(dir) {
+  const { registry, nats, auth } = libraries();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const clients = [registry.GATEWAY_BUS];
+  const services = registry.PLATFORM_SERVICES;
+  const names = [...clients.map((client) => client.process), ...services.map((service) => service.service)];
+
+  const publicKeys = {};
+  const processes = {};
+  for (const name of names) {
+    const seed = kept(dir, `${name}.nats-seed`, () => `${nats.newNatsUserKey().seed}\n`);
+    publicKeys[name] = nats.natsPublicKeyOf(seed.value);
+    const password = kept(dir, `${name}.database-password`, () => `${randomBytes(18).toString('base64url')}\n`);
+    const audit = kept(dir, `${name}.audit-key`, randomKey);
+    processes[name] = {
+      databaseRole: databaseRoleOf(name),
+      databasePassword: password.value,
+      env: { NATS_NKEY_SEED_FILE: seed.path, DATABASE_PASSWORD_FILE: password.path, AUDIT_KEY_FILE: audit.path },
+    };
+  }
+
+  const signing = kept(dir, 'gateway.signing.pem', () =>
+    generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  );
+  const callerSecret = kept(dir, 'gateway.caller-token-secret', randomKey);
+  Object.assign(processes.gateway.env, { AUTH_SIGNING_KEY_FILE: signing.path, CALLER_TOKEN_SECRET_FILE: callerSecret.path });
+  for (const { service } of services) {
+    const key = auth.callerTokenKey(Buffer.from(callerSecret.value, 'base64'), service).toString('base64');
+    // Derived, so always rewritten: it follows the gateway's secret.
+    const path = join(dir, `${service}.caller-token-key`);
+    writeOwnerOnly(path, `${key}\n`);
+    processes[service].env.CALLER_TOKEN_KEY_FILE = path;
+  }
+  return { processes, natsUsers: nats.platformNatsUsers(clients, services, publicKeys) };
+}
+
+/** A nats-server configuration for the platform's processes (JSON, which nats-server reads). */
+export function natsServerConfigFor({ host, port, storeDir, users }) {
+  return libraries().nats.natsServerConfig({ host, port, storeDir, users });
+}
+
+/** `url` with another user and password: a service's own login on the same server and database. */
+export function withCredentials(url, user, password) {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = password;
+  return parsed.toString();
+}
