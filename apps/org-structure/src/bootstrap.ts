@@ -5,6 +5,8 @@ import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
 import { natsServerOptions, RequestContextInterceptor, RpcErrorFilter } from '@platform/nats';
 import type { OrgStructureConfig } from './config';
 import { OrgStructureModule } from './org-structure.module';
+import { recordRefusals } from './infrastructure/refusals';
+import { AuditLog } from '@platform/audit';
 
 /** Builds the microservice: NATS queue group `org-structure`, typed errors, request ids in every log line. */
 export async function createOrgStructureService(
@@ -15,7 +17,7 @@ export async function createOrgStructureService(
     ...natsServerOptions({ url: config.NATS_URL, service: ORG_SERVICE, seed: config.NATS_NKEY_SEED }),
     logger: new NestPinoLogger(logger),
   });
-  app.useGlobalFilters(new RpcErrorFilter(logger));
+  app.useGlobalFilters(new RpcErrorFilter(logger, recordRefusals(app.get(AuditLog))));
   app.useGlobalInterceptors(new RequestContextInterceptor());
   return app;
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '@contracts/common';
+import { DomainError, RefusalError } from '@contracts/common';
 import { OrgErrorCode } from '@contracts/org-structure';
 
 /** Shorthands for the service's typed errors, each naming the DOMAIN.md rule it enforces. */
@@ -7,6 +7,24 @@ export const OrgErrors = {
     new DomainError(OrgErrorCode.UnitNotFound, asOf ? `Unit ${id} did not exist on ${asOf}` : `Unit ${id} does not exist`, {
       details: { id, ...(asOf ? { asOf } : {}) },
     }),
+  /** Word for word the answer for a missing unit; recorded as an out-of-scope refusal. */
+  outOfScope: (id: string, asOf?: string) =>
+    new RefusalError(
+      OrgErrorCode.UnitNotFound,
+      asOf ? `Unit ${id} did not exist on ${asOf}` : `Unit ${id} does not exist`,
+      { details: { id, ...(asOf ? { asOf } : {}) } },
+      'out-of-scope',
+      id,
+    ),
+  /** The answer for a referenced unit that is missing on the date; recorded as an out-of-scope refusal. */
+  referencedOutOfScope: (what: string, date: string, field?: string, unitId?: string) =>
+    new RefusalError(
+      OrgErrorCode.ReferencedUnitNotFound,
+      `${what} does not exist on ${date}`,
+      { rule: 'ORG-2', errors: field ? [{ path: field, message: `no unit alive on ${date}` }] : undefined },
+      'out-of-scope',
+      unitId ?? null,
+    ),
   referencedUnitNotFound: (what: string, date: string, field?: string) =>
     new DomainError(OrgErrorCode.ReferencedUnitNotFound, `${what} does not exist on ${date}`, {
       rule: 'ORG-2',
@@ -14,6 +32,8 @@ export const OrgErrors = {
     }),
   recordNotFound: (what: string, id: string) =>
     new DomainError(OrgErrorCode.RecordNotFound, `${what} ${id} does not exist`, { details: { id } }),
+  recordOutOfScope: (what: string, id: string) =>
+    new RefusalError(OrgErrorCode.RecordNotFound, `${what} ${id} does not exist`, { details: { id } }, 'out-of-scope', id),
   /** Without `code` when only the database's constraint knows it (its refusal names the code's hash). */
   codeConflict: (code?: string) =>
     new DomainError(

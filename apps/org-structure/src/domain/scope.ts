@@ -4,12 +4,17 @@ import type { DataSource } from 'typeorm';
 import { OrgErrors } from './errors';
 
 /**
- * Where a caller may act, as the tree paths it covers. A role over a unit covers every unit that at any time
- * lay under that unit or under one of its predecessors (a board of the merged province sees the history of the
- * provinces merged into it). `null` means the whole system.
+ * Where a caller may act. A role over a unit covers that unit's subtree, and the subtrees of its predecessors
+ * through restructurings (a board of a merged province sees what was merged into it), each **as it stood on the
+ * date in question**: a commune moved from province A to province B lay in A's scope until the move and in B's
+ * from then on. Writes and current-state reads are checked on their effective date; history is visible only for
+ * the period a unit lay in scope. `null` roots mean the whole system.
  */
 export class Scope {
-  private constructor(readonly paths: string[] | null) {}
+  private constructor(
+    /** The units whose subtrees the scope covers: the role units and all their predecessors. */
+    readonly roots: string[] | null,
+  ) {}
 
   static everywhere(): Scope {
     return new Scope(null);
@@ -19,45 +24,104 @@ export class Scope {
     const unitIds = scopeFor(caller, permission);
     if (unitIds === null) return Scope.everywhere();
     if (unitIds.length === 0) return new Scope([]);
-    const rows = await db.query<Array<{ path: string }>>(
+    const rows = await db.query<Array<{ unit_id: string }>>(
       `WITH RECURSIVE roots (unit_id) AS (
          SELECT unnest($1::uuid[])
          UNION
          SELECT l.predecessor_id FROM unit_lineage l JOIN roots r ON l.successor_id = r.unit_id
        )
-       SELECT DISTINCT v.path::text AS path FROM unit_version v JOIN roots r ON r.unit_id = v.unit_id`,
+       SELECT unit_id FROM roots`,
       [unitIds],
     );
-    return new Scope(rows.map((row) => row.path));
+    return new Scope(rows.map((row) => row.unit_id));
   }
 
   get isEverywhere(): boolean {
-    return this.paths === null;
+    return this.roots === null;
   }
 
   /**
-   * A SQL condition: the unit in `unitColumn` lay under the scope at some time. `params` receives the paths;
-   * returns 'true' when the scope is everywhere.
+   * A SQL condition: the unit version whose path is `pathColumn`, read as of `dateSql`, lies under a root as that
+   * root stood on the same date. 'true' when the scope is everywhere.
    */
-  sql(unitColumn: string, params: unknown[]): string {
-    if (this.paths === null) return 'true';
-    params.push(this.paths);
-    return `EXISTS (SELECT 1 FROM unit_version s WHERE s.unit_id = ${unitColumn} AND s.path <@ $${params.length}::public.ltree[])`;
+  sqlAt(pathColumn: string, dateSql: string, params: unknown[]): string {
+    if (this.roots === null) return 'true';
+    params.push(this.roots);
+    return `EXISTS (SELECT 1 FROM unit_version r
+                     WHERE r.unit_id = ANY($${params.length}::uuid[]) AND r.validity @> ${dateSql} AND ${pathColumn} <@ r.path)`;
   }
 
-  async contains(db: Queryable, unitId: string): Promise<boolean> {
-    if (this.paths === null) return true;
-    if (this.paths.length === 0) return false;
+  /** A SQL condition: the unit in `unitColumn` lay in scope at some time (for history: lineage, audit, restructurings). */
+  sqlEver(unitColumn: string, params: unknown[]): string {
+    if (this.roots === null) return 'true';
+    params.push(this.roots);
+    return `EXISTS (SELECT 1 FROM unit_version s JOIN unit_version r
+                      ON r.unit_id = ANY($${params.length}::uuid[]) AND r.validity && s.validity AND s.path <@ r.path
+                     WHERE s.unit_id = ${unitColumn})`;
+  }
+
+  /**
+   * Whether the unit lay in scope on `date`. A date outside the unit's life is brought to its nearest day (its
+   * first, or its last): a quota year, a term or a link that began before the unit or ended after it is judged by
+   * where the unit stood then.
+   */
+  async containsAt(db: Queryable, unitId: string, date: string): Promise<boolean> {
+    if (this.roots === null) return true;
+    if (this.roots.length === 0) return false;
     const rows = await db.query<unknown[]>(
-      'SELECT 1 FROM unit_version WHERE unit_id = $1 AND path <@ $2::public.ltree[] LIMIT 1',
-      [unitId, this.paths],
+      `SELECT 1
+         FROM (SELECT v.path,
+                      GREATEST(v.valid_from, LEAST($2::date, COALESCE(v.valid_to - 1, $2::date))) AS day
+                 FROM unit_version v WHERE v.unit_id = $1
+                ORDER BY CASE WHEN $2::date < v.valid_from THEN v.valid_from - $2::date
+                              WHEN v.valid_to IS NOT NULL AND $2::date >= v.valid_to THEN $2::date - v.valid_to + 1
+                              ELSE 0 END
+                LIMIT 1) u
+        WHERE EXISTS (SELECT 1 FROM unit_version r
+                       WHERE r.unit_id = ANY($3::uuid[]) AND r.validity @> u.day AND u.path <@ r.path)`,
+      [unitId, date, this.roots],
     );
     return rows.length > 0;
   }
 
-  /** Out of scope reads as "does not exist", so a unit's existence does not leak. */
-  async require(db: Queryable, unitId: string, asOf?: string): Promise<void> {
-    if (!(await this.contains(db, unitId))) throw OrgErrors.unitNotFound(unitId, asOf);
+  /** Whether the unit lay in scope at any time. */
+  async containsEver(db: Queryable, unitId: string): Promise<boolean> {
+    if (this.roots === null) return true;
+    if (this.roots.length === 0) return false;
+    const params: unknown[] = [unitId];
+    const rows = await db.query<unknown[]>(`SELECT 1 WHERE ${this.sqlEver('$1::uuid', params)}`, params);
+    return rows.length > 0;
+  }
+
+  /** Of `unitIds`, those that lay in scope on any of `dates` (brought into each unit's life as `containsAt` does). */
+  async visibleAmong(db: Queryable, unitIds: readonly string[], dates: readonly string[]): Promise<Set<string>> {
+    if (this.roots === null) return new Set(unitIds);
+    if (this.roots.length === 0 || unitIds.length === 0) return new Set();
+    const rows = await db.query<Array<{ unit_id: string }>>(
+      `SELECT DISTINCT ids.unit_id
+         FROM unnest($1::uuid[]) AS ids (unit_id)
+         CROSS JOIN unnest($2::date[]) AS d (day)
+         CROSS JOIN LATERAL (
+           SELECT v.path, GREATEST(v.valid_from, LEAST(d.day, COALESCE(v.valid_to - 1, d.day))) AS day
+             FROM unit_version v WHERE v.unit_id = ids.unit_id
+            ORDER BY CASE WHEN d.day < v.valid_from THEN v.valid_from - d.day
+                          WHEN v.valid_to IS NOT NULL AND d.day >= v.valid_to THEN d.day - v.valid_to + 1
+                          ELSE 0 END
+            LIMIT 1) u
+        WHERE EXISTS (SELECT 1 FROM unit_version r
+                       WHERE r.unit_id = ANY($3::uuid[]) AND r.validity @> u.day AND u.path <@ r.path)`,
+      [unitIds, dates, this.roots],
+    );
+    return new Set(rows.map((row) => row.unit_id));
+  }
+
+  /** Out of scope on `date` reads as "does not exist", so a unit's existence does not leak; the refusal is audited. */
+  async requireAt(db: Queryable, unitId: string, date: string, asOf?: string): Promise<void> {
+    if (!(await this.containsAt(db, unitId, date))) throw OrgErrors.outOfScope(unitId, asOf);
+  }
+
+  async requireEver(db: Queryable, unitId: string): Promise<void> {
+    if (!(await this.containsEver(db, unitId))) throw OrgErrors.outOfScope(unitId);
   }
 }
 

@@ -43,7 +43,7 @@ export class EstablishmentService {
   }
 
   linkLeadership(request: LinkLeadershipRequest, scope = Scope.everywhere()): Promise<LeadershipLinkView> {
-    return writeWithEvents(this.db, this.relay, async (manager) => {
+    return writeWithEvents(this.db, this.relay, { type: 'leadership-link', id: null, unitScope: request.leaderId }, async (manager) => {
       if (request.leaderId === request.ledId) {
         throw OrgErrors.invalidOperation('A unit cannot lead itself', 'ledId');
       }
@@ -62,19 +62,22 @@ export class EstablishmentService {
         validTo: null,
         decisionRef: request.decisionRef ?? null,
       };
-      return { result: view, events: [this.event(OrgEventSubject.leadershipLinked, request.validFrom, view)] };
+      return { result: view, events: [this.event(OrgEventSubject.leadershipLinked, request.validFrom, view)], object: { id } };
     });
   }
 
   endLeadership(request: EndLeadershipRequest, scope = Scope.everywhere()): Promise<LeadershipLinkView> {
-    return writeWithEvents(this.db, this.relay, async (manager) => {
+    return writeWithEvents(this.db, this.relay, { type: 'leadership-link', id: request.linkId, unitScope: null }, async (manager) => {
       const [link] = await manager.query(
         `SELECT id, leader_id, led_id, valid_from::text AS valid_from, valid_to::text AS valid_to, decision_ref
            FROM leadership_link WHERE id = $1 FOR UPDATE`,
         [request.linkId],
       );
-      if (!link || !(await scope.contains(manager, link.leader_id)) || !(await scope.contains(manager, link.led_id))) {
-        throw OrgErrors.recordNotFound('Leadership link', request.linkId);
+      if (!link) throw OrgErrors.recordNotFound('Leadership link', request.linkId);
+      // Both units must lie in scope on the link's last day: who may end it is who holds both ends then.
+      const lastDay = dayBefore(request.validTo > link.valid_from ? request.validTo : link.valid_from);
+      if (!(await scope.containsAt(manager, link.leader_id, lastDay)) || !(await scope.containsAt(manager, link.led_id, lastDay))) {
+        throw OrgErrors.recordOutOfScope('Leadership link', request.linkId);
       }
       if (link.valid_to !== null) {
         throw OrgErrors.invalidOperation(`The link already ended on ${link.valid_to}`, 'validTo');
@@ -84,7 +87,7 @@ export class EstablishmentService {
       }
       await manager.query('UPDATE leadership_link SET valid_to = $2 WHERE id = $1', [request.linkId, request.validTo]);
       const view = linkView({ ...link, valid_to: request.validTo });
-      return { result: view, events: [this.event(OrgEventSubject.leadershipEnded, request.validTo, view)] };
+      return { result: view, events: [this.event(OrgEventSubject.leadershipEnded, request.validTo, view)], object: { unitScope: link.leader_id } };
     });
   }
 
@@ -94,7 +97,7 @@ export class EstablishmentService {
     const [self, other] = direction === 'leads' ? ['leader_id', 'led_id'] : ['led_id', 'leader_id'];
     const params: unknown[] = [id, asOf];
     // The unit on the other side is shown only when it is in the caller's scope too.
-    const otherInScope = scope.sql('v.unit_id', params);
+    const otherInScope = scope.sqlAt('v.path', '$2::date', params);
     const rows = await this.reader.query<Array<Record<string, string>>>(
       `SELECT l.id, l.leader_id, l.led_id, l.valid_from::text AS valid_from, l.valid_to::text AS valid_to, l.decision_ref,
               v.unit_id AS other_id, v.code AS other_code, v.name AS other_name
@@ -114,7 +117,7 @@ export class EstablishmentService {
   }
 
   createPost(request: CreatePostRequest, scope = Scope.everywhere()): Promise<PostView> {
-    return writeWithEvents(this.db, this.relay, async (manager) => {
+    return writeWithEvents(this.db, this.relay, { type: 'post', id: null, unitScope: request.unitId }, async (manager) => {
       await assertAlive(manager, request.unitId, request.validFrom, 'unitId', true, scope);
       const id = randomUUID();
       await manager.query('INSERT INTO unit_post (id, unit_id, title, seats, valid_from) VALUES ($1, $2, $3, $4, $5)', [
@@ -125,7 +128,7 @@ export class EstablishmentService {
         request.validFrom,
       ]);
       const view: PostView = { id, ...request, validTo: null };
-      return { result: view, events: [this.event(OrgEventSubject.postDefined, request.validFrom, view)] };
+      return { result: view, events: [this.event(OrgEventSubject.postDefined, request.validFrom, view)], object: { id } };
     });
   }
 
@@ -150,8 +153,9 @@ export class EstablishmentService {
 
   /** ORG-6: approved quotas (and actual headcount) per year and category; setting a year again replaces it. */
   setQuotas(request: SetQuotasRequest, scope = Scope.everywhere()): Promise<{ items: QuotaView[] }> {
-    return writeWithEvents(this.db, this.relay, async (manager) => {
-      await assertExists(manager, request.unitId, scope);
+    return writeWithEvents(this.db, this.relay, { type: 'staffing-quota', id: request.unitId, unitScope: request.unitId }, async (manager) => {
+      // A year's quotas belong to whoever holds the unit on 1 January (or on its first day, if it began later).
+      await assertExists(manager, request.unitId, scope, `${request.year}-01-01`);
       const categories = request.quotas.map((q) => q.category);
       if (new Set(categories).size !== categories.length) {
         throw new DomainError('VALIDATION_FAILED', 'A category appears twice', {
@@ -172,7 +176,11 @@ export class EstablishmentService {
         approved: q.approved,
         actual: q.actual ?? null,
       }));
-      return { result: { items }, events: [this.event(OrgEventSubject.quotasSet, `${request.year}-01-01`, { unitId: request.unitId, year: request.year, items })] };
+      return {
+        result: { items },
+        events: [this.event(OrgEventSubject.quotasSet, `${request.year}-01-01`, { unitId: request.unitId, year: request.year, items })],
+        details: { year: request.year },
+      };
     });
   }
 
@@ -183,8 +191,9 @@ export class EstablishmentService {
         WHERE unit_id = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, category`,
       [unitId, year ?? null],
     );
+    const shown = await this.visibleDates(unitId, scope, rows.map((r) => `${r.year}-01-01`));
     return {
-      items: rows.map((r: Record<string, string | number | null>) => ({
+      items: rows.filter((r) => shown.has(`${r.year}-01-01`)).map((r: Record<string, string | number | null>) => ({
         unitId: r.unit_id as string,
         year: Number(r.year),
         category: r.category as QuotaView['category'],
@@ -195,8 +204,8 @@ export class EstablishmentService {
   }
 
   createReductionTarget(request: CreateReductionTargetRequest, scope = Scope.everywhere()): Promise<ReductionTargetView> {
-    return writeWithEvents(this.db, this.relay, async (manager) => {
-      await assertExists(manager, request.unitId, scope);
+    return writeWithEvents(this.db, this.relay, { type: 'reduction-target', id: null, unitScope: request.unitId }, async (manager) => {
+      await assertExists(manager, request.unitId, scope, `${request.fromYear}-01-01`);
       const id = randomUUID();
       await manager.query(
         `INSERT INTO reduction_target (id, unit_id, category, from_year, to_year, percent, decision_ref)
@@ -204,13 +213,26 @@ export class EstablishmentService {
         [id, request.unitId, request.category, request.fromYear, request.toYear, request.percent, request.decisionRef ?? null],
       );
       const [view] = await this.targetViews(manager, request.unitId, id);
-      return { result: view, events: [this.event(OrgEventSubject.reductionTargetSet, `${request.fromYear}-01-01`, view)] };
+      return { result: view, events: [this.event(OrgEventSubject.reductionTargetSet, `${request.fromYear}-01-01`, view)], object: { id } };
     });
   }
 
   async reductionTargets({ unitId }: { unitId: string }, scope = Scope.everywhere()): Promise<{ items: ReductionTargetView[] }> {
     await assertExists(this.reader, unitId, scope);
-    return { items: await this.targetViews(this.reader, unitId) };
+    const targets = await this.targetViews(this.reader, unitId);
+    const shown = await this.visibleDates(unitId, scope, targets.map((t) => `${t.fromYear}-01-01`));
+    return { items: targets.filter((t) => shown.has(`${t.fromYear}-01-01`)) };
+  }
+
+  /**
+   * History is visible for the periods a unit lay in the caller's scope: of the dates given, those on which it did
+   * (a quota year by its 1 January, a target by its first year, a term by its start).
+   */
+  private async visibleDates(unitId: string, scope: Scope, dates: string[]): Promise<Set<string>> {
+    if (scope.isEverywhere) return new Set(dates);
+    const shown = new Set<string>();
+    for (const date of new Set(dates)) if (await scope.containsAt(this.reader, unitId, date)) shown.add(date);
+    return shown;
   }
 
   /**
@@ -261,12 +283,13 @@ export class EstablishmentService {
 
   /** ORG-7: terms of a party committee; they never overlap. */
   createTerm(request: CreateTermRequest, scope = Scope.everywhere()): Promise<TermView> {
-    return writeWithEvents(this.db, this.relay, async (manager) => {
+    return writeWithEvents(this.db, this.relay, { type: 'committee-term', id: null, unitScope: request.unitId }, async (manager) => {
       const [unit] = await manager.query(
         `SELECT kind FROM unit_version WHERE unit_id = $1 ORDER BY valid_from DESC LIMIT 1`,
         [request.unitId],
       );
-      if (!unit || !(await scope.contains(manager, request.unitId))) throw OrgErrors.unitNotFound(request.unitId);
+      if (!unit) throw OrgErrors.unitNotFound(request.unitId);
+      await scope.requireAt(manager, request.unitId, request.startDate);
       if (!PARTY_COMMITTEE_KINDS.includes(unit.kind)) {
         throw new DomainError(OrgErrorCode.TermConflict, `Only party committees have terms; this unit is a ${unit.kind}`, {
           rule: 'ORG-7',
@@ -278,20 +301,21 @@ export class EstablishmentService {
         [id, request.unitId, request.name, request.startDate, request.endDate],
       );
       const view: TermView = { id, ...request };
-      return { result: view, events: [this.event(OrgEventSubject.termDefined, request.startDate, view)] };
+      return { result: view, events: [this.event(OrgEventSubject.termDefined, request.startDate, view)], object: { id } };
     });
   }
 
   async terms({ unitId, asOf }: { unitId: string; asOf?: string }, scope = Scope.everywhere()): Promise<{ items: TermView[] }> {
-    await assertExists(this.reader, unitId, scope);
+    await assertExists(this.reader, unitId, scope, asOf);
     const rows = await this.reader.query<Array<Record<string, string>>>(
       `SELECT id, unit_id, name, start_date::text AS start_date, end_date::text AS end_date FROM committee_term
         WHERE unit_id = $1 AND ($2::date IS NULL OR (start_date <= $2::date AND end_date > $2::date))
         ORDER BY start_date`,
       [unitId, asOf ?? null],
     );
+    const shown = await this.visibleDates(unitId, scope, rows.map((r) => r.start_date));
     return {
-      items: rows.map((r: Record<string, string>) => ({
+      items: rows.filter((r) => shown.has(r.start_date)).map((r: Record<string, string>) => ({
         id: r.id,
         unitId: r.unit_id,
         name: r.name,
@@ -340,12 +364,27 @@ async function assertAlive(
   scope = Scope.everywhere(),
 ): Promise<void> {
   const rows = await manager.query<unknown[]>('SELECT 1 FROM unit_version WHERE unit_id = $1 AND validity @> $2::date', [unitId, date]);
-  if (rows.length === 0 || !(await scope.contains(manager, unitId))) {
+  if (rows.length === 0) {
     throw inPath ? OrgErrors.unitNotFound(unitId, date) : OrgErrors.referencedUnitNotFound(`Unit ${unitId}`, date, field);
+  }
+  if (!(await scope.containsAt(manager, unitId, date))) {
+    throw inPath ? OrgErrors.outOfScope(unitId, date) : OrgErrors.referencedOutOfScope(`Unit ${unitId}`, date, field, unitId);
   }
 }
 
-async function assertExists(manager: Queryable, unitId: string, scope = Scope.everywhere()): Promise<void> {
+/**
+ * The unit exists; with a date, it lay in scope then (brought into its life), else at some time (a list of dated
+ * records, each then shown only for the periods the unit lay in scope).
+ */
+async function assertExists(manager: Queryable, unitId: string, scope = Scope.everywhere(), date?: string): Promise<void> {
   const rows = await manager.query<unknown[]>('SELECT 1 FROM unit WHERE id = $1', [unitId]);
-  if (rows.length === 0 || !(await scope.contains(manager, unitId))) throw OrgErrors.unitNotFound(unitId);
+  if (rows.length === 0) throw OrgErrors.unitNotFound(unitId);
+  if (date) await scope.requireAt(manager, unitId, date);
+  else await scope.requireEver(manager, unitId);
+}
+
+function dayBefore(date: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  return day.toISOString().slice(0, 10);
 }

@@ -79,7 +79,8 @@ export class ImportUnits {
   }
 
   private import(rows: AsyncIterable<RawRow> | Iterable<RawRow>, options: ImportOptions, seen: SeenCodes): Promise<ImportResult> {
-    return writeWithEvents(this.db, this.relay, async (manager) => {
+    const importId = randomUUID();
+    return writeWithEvents(this.db, this.relay, { type: 'import', id: importId, unitScope: null }, async (manager) => {
       await TreeWriter.lock(manager);
       await seen.prepare(manager);
       const run = new ImportRun(manager, options.scope ?? Scope.everywhere(), seen, options.decisionRef ?? null, this.now);
@@ -97,7 +98,7 @@ export class ImportUnits {
         run.sourceFailed(error);
       }
       await run.batch(batch);
-      return run.finish();
+      return run.finish(importId);
     });
   }
 }
@@ -155,6 +156,7 @@ class TableCodes implements SeenCodes {
  */
 class ImportRun {
   private created = 0;
+  private firstPlacedUnder: string | null = null;
   private unchanged = 0;
   private readonly unitIds: string[] = [];
   private heldEvents: OutboxEvent[] = [];
@@ -190,6 +192,7 @@ class ImportRun {
       return;
     }
     await insertUnits(this.manager, planned);
+    if (this.firstPlacedUnder === null && planned[0]) this.firstPlacedUnder = planned[0].parentId ?? planned[0].id;
     this.created += planned.length;
     for (const unit of planned) if (this.unitIds.length < MAX_RETURNED_IDS) this.unitIds.push(unit.id);
     this.heldEvents.push(...this.events(planned));
@@ -200,12 +203,15 @@ class ImportRun {
     }
   }
 
-  finish(): { result: ImportResult; events: OutboxEvent[] } {
+  finish(importId: string): { result: ImportResult; events: OutboxEvent[]; object: { unitScope: string | null }; details: Record<string, unknown> } {
     const errors = this.shapeErrors.total > 0 ? this.shapeErrors : this.planErrors;
     if (errors.total > 0) throw this.invalid(errors);
     return {
-      result: { created: this.created, unchanged: this.unchanged, unitIds: this.unitIds },
+      result: { importId, created: this.created, unchanged: this.unchanged, unitIds: this.unitIds },
       events: this.heldEvents,
+      // Filed under the unit the first new unit was placed under (or that unit, at the top of the tree).
+      object: { unitScope: this.firstPlacedUnder },
+      details: { created: this.created, unchanged: this.unchanged, decisionRef: this.decisionRef },
     };
   }
 
@@ -266,8 +272,28 @@ class ImportRun {
     const planned: PlannedUnit[] = [];
 
     for (const { line, row } of rows) {
+      // The caller's scope first, on the row's date: a row naming a unit or a parent outside it gets the answer a
+      // row naming nothing that exists would get, whatever else it guessed right.
+      if (!row.parentCode && !this.scope.isEverywhere) {
+        this.planErrors.add(line, 'parentCode', 'only a system-wide role may import units at the top of the tree');
+        continue;
+      }
+      let parent: { id: string; path: string; level: UnitVersionRow['level']; validFrom: string } | null = null;
+      if (row.parentCode) {
+        const inBatch = fromBatch.get(row.parentCode);
+        const inDb = inBatch ? null : stateAt(row.parentCode, row.validFrom);
+        parent = inBatch
+          ? { id: inBatch.id, path: inBatch.path, level: inBatch.level, validFrom: inBatch.validFrom }
+          : inDb
+            ? { id: inDb.unit_id, path: inDb.path, level: inDb.level, validFrom: inDb.valid_from }
+            : null;
+        if (!parent || (!inBatch && !(await this.containsAt(inScope, parent.id, row.validFrom)))) {
+          this.planErrors.add(line, 'parentCode', `no unit with code ${row.parentCode} exists or comes earlier in the file`);
+          continue;
+        }
+      }
       const current = stateAt(row.code, row.validFrom);
-      if (current) {
+      if (current && (await this.containsAt(inScope, current.unit_id, row.validFrom))) {
         const same =
           current.name === row.name &&
           current.kind === row.kind &&
@@ -285,23 +311,7 @@ class ImportRun {
       }
       let parentId: string | null = null;
       let parentPath: string | null = null;
-      if (!row.parentCode && !this.scope.isEverywhere) {
-        this.planErrors.add(line, 'parentCode', 'only a system-wide role may import units at the top of the tree');
-        continue;
-      }
-      if (row.parentCode) {
-        const inBatch = fromBatch.get(row.parentCode);
-        const inDb = inBatch ? null : stateAt(row.parentCode, row.validFrom);
-        const parent = inBatch
-          ? { id: inBatch.id, path: inBatch.path, level: inBatch.level, validFrom: inBatch.validFrom }
-          : inDb
-            ? { id: inDb.unit_id, path: inDb.path, level: inDb.level, validFrom: inDb.valid_from }
-            : null;
-        // A parent outside the caller's scope is reported like a missing one, so its existence does not leak.
-        if (!parent || (!inBatch && !(await this.contains(inScope, parent.id)))) {
-          this.planErrors.add(line, 'parentCode', `no unit with code ${row.parentCode} exists or comes earlier in the file`);
-          continue;
-        }
+      if (parent) {
         if (parent.validFrom > row.validFrom) {
           this.planErrors.add(line, 'validFrom', `the parent ${row.parentCode} only exists from ${parent.validFrom}`);
           continue;
@@ -333,11 +343,13 @@ class ImportRun {
     return planned;
   }
 
-  private async contains(cache: Map<string, boolean>, unitId: string): Promise<boolean> {
-    let answer = cache.get(unitId);
+  private async containsAt(cache: Map<string, boolean>, unitId: string, date: string): Promise<boolean> {
+    if (this.scope.isEverywhere) return true;
+    const key = `${unitId} ${date}`;
+    let answer = cache.get(key);
     if (answer === undefined) {
-      answer = await this.scope.contains(this.manager, unitId);
-      cache.set(unitId, answer);
+      answer = await this.scope.containsAt(this.manager, unitId, date);
+      cache.set(key, answer);
     }
     return answer;
   }

@@ -1,4 +1,4 @@
-import { DomainError } from '@contracts/common';
+import { AuthErrorCode, DomainError, RefusalError } from '@contracts/common';
 import { OrgErrorCode } from '@contracts/org-structure';
 import { appendToOutbox, type OutboxEvent } from '@platform/persistence';
 import type { AuditLog } from '@platform/audit';
@@ -25,34 +25,45 @@ function auditAction(): string {
   return currentCall()?.subject ?? 'org.operator-command';
 }
 
-function objectOf(result: unknown): { type: string | null; id: string | null } {
-  const id = (result as { id?: unknown } | null)?.id;
-  return { type: 'org-structure', id: typeof id === 'string' ? id : null };
+/** Failures already on record here, so the message's error handler does not record them twice. */
+export const auditedFailures = new WeakSet<object>();
+
+/**
+ * What a write is about, for its audit record: the kind of object, its id, and the unit whose scope it falls in
+ * (reviews of a scoped auditor are filtered by it). Known before the write, so a refused change names its target
+ * too; the write may complete it (the id of what it created).
+ */
+export interface AuditTarget {
+  type: string;
+  id: string | null;
+  unitScope: string | null;
 }
 
 /**
- * Runs a write and its events in one transaction (ARCHITECTURE decision 3) and translates the database's own
- * refusals (exclusion and unique constraints) into the domain errors they stand for.
+ * Runs a write and its events in one transaction (ARCHITECTURE decision 3), audits it in the same transaction (or,
+ * refused, after it), and translates the database's own refusals (exclusion and unique constraints) into the domain
+ * errors they stand for.
  */
 export async function writeWithEvents<T>(
   db: DataSource,
   relay: AfterCommit,
-  work: (manager: EntityManager) => Promise<{ result: T; events: OutboxEvent[] }>,
+  target: AuditTarget,
+  work: (manager: EntityManager) => Promise<{ result: T; events: OutboxEvent[]; object?: Partial<AuditTarget>; details?: Record<string, unknown> }>,
 ): Promise<T> {
   try {
     const result = await db.transaction(async (manager) => {
-      const { result, events } = await work(manager);
+      const { result, events, object, details } = await work(manager);
       await appendToOutbox(manager, events);
       // Last in the transaction: the audit lock is held only until the commit.
       await relay.audit?.append(
         {
           actor: auditActor(),
           action: auditAction(),
-          object: objectOf(result),
+          object: { ...target, ...object },
           outcome: 'success',
           requestId: currentRequestId() ?? null,
           // Counted per subject: a large restructuring must not outgrow the audit record's size limit.
-          details: { events: countBySubject(events) },
+          details: { ...details, events: countBySubject(events) },
         },
         manager,
       );
@@ -62,14 +73,20 @@ export async function writeWithEvents<T>(
     return result;
   } catch (error) {
     const translated = translateConstraintError(error);
+    if (translated && typeof translated === 'object') auditedFailures.add(translated);
     // A refused change is on record too, outside the rolled-back transaction.
     await relay.audit
       ?.append({
         actor: auditActor(),
         action: auditAction(),
-        outcome: 'failure',
+        object: target,
+        // An out-of-scope target is a refusal of the caller, not a failure of the change.
+        outcome: translated instanceof RefusalError || isAccessError(translated) ? 'denied' : 'failure',
         requestId: currentRequestId() ?? null,
-        details: { code: (translated as { code?: string }).code ?? 'INTERNAL' },
+        details: {
+          code: (translated as { code?: string }).code ?? 'INTERNAL',
+          ...(translated instanceof RefusalError ? { reason: translated.reason, refusedObject: translated.objectId } : {}),
+        },
       })
       .catch(() => undefined);
     throw translated;
@@ -92,6 +109,11 @@ export function translateConstraintError(error: unknown): unknown {
     });
   }
   return error;
+}
+
+function isAccessError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return error instanceof DomainError && (code === AuthErrorCode.Forbidden || code === AuthErrorCode.Unauthenticated);
 }
 
 function countBySubject(events: OutboxEvent[]): Record<string, number> {

@@ -243,24 +243,26 @@ export class RestructuringApplier {
     return { unitId: unit.unit_id, code: unit.code, fromPath: pathToIds(unit.path), toPath: pathToIds(newPath) };
   }
 
-  /** A unit reference resolved to its state alive at the effective date, reflecting earlier operations. */
+  /**
+   * A unit reference resolved to its state alive at the effective date, reflecting earlier operations. The caller's
+   * scope is checked first, on the effective date, so a unit outside it answers exactly as a missing one (and says
+   * nothing of its later changes).
+   */
   private async resolve(ref: UnitRef, field: string): Promise<UnitVersionRow> {
     const date = this.writer.date;
+    const what = 'id' in ref ? `Unit ${ref.id}` : 'code' in ref ? `A unit with code ${ref.code}` : `Unit ${ref.ref}`;
     let found: UnitVersionRow | null;
     if ('ref' in ref) {
       const id = this.refs.get(ref.ref);
       if (!id) throw OrgErrors.invalidOperation(`No unit created earlier in this restructuring has ref "${ref.ref}"`, field);
+      // Created by this restructuring under a parent already checked.
       found = await this.writer.openState(id);
-    } else if ('id' in ref) {
-      found = await this.writer.openState(ref.id);
     } else {
-      found = await this.writer.findAliveByCode(ref.code);
+      const id = 'id' in ref ? ref.id : await this.writer.aliveIdByCode(ref.code);
+      if (id && !(await this.scope.containsAt(this.manager, id, date))) throw OrgErrors.referencedOutOfScope(what, date, field, id);
+      found = id ? await this.writer.openState(id) : null;
     }
-    if (found && !(await this.scope.contains(this.manager, found.unit_id))) found = null;
-    if (!found) {
-      const what = 'id' in ref ? `Unit ${ref.id}` : 'code' in ref ? `A unit with code ${ref.code}` : `Unit ${ref.ref}`;
-      throw OrgErrors.referencedUnitNotFound(what, date, field);
-    }
+    if (!found) throw OrgErrors.referencedUnitNotFound(what, date, field);
     return found;
   }
 

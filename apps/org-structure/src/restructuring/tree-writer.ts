@@ -48,12 +48,13 @@ export class TreeWriter {
     return latest;
   }
 
-  async findAliveByCode(code: string): Promise<UnitVersionRow | null> {
-    const rows: UnitVersionRow[] = await this.manager.query(
-      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.code = $1 AND v.validity @> $2::date LIMIT 1`,
+  /** The unit that bears `code` on the date, if any. */
+  async aliveIdByCode(code: string): Promise<string | null> {
+    const rows: Array<{ unit_id: string }> = await this.manager.query(
+      'SELECT unit_id FROM unit_version WHERE code = $1 AND validity @> $2::date LIMIT 1',
       [code, this.date],
     );
-    return rows[0] ? this.openState(rows[0].unit_id) : null;
+    return rows[0]?.unit_id ?? null;
   }
 
   async insertUnit(id: string, attributes: UnitAttributes, parentId: string | null, path: string): Promise<void> {

@@ -20,7 +20,12 @@ export class StatisticsQueries {
     if (request.rootId) {
       const exists = await this.reader.query<unknown[]>('SELECT 1 FROM unit WHERE id = $1', [request.rootId]);
       if (exists.length === 0) throw OrgErrors.unitNotFound(request.rootId);
-      await scope.require(this.reader, request.rootId);
+      // Counted on each date only if the root lay in the caller's scope on that date (where it was alive at all).
+      for (const date of [asOf, ...(request.compareTo ? [request.compareTo] : [])]) {
+        const alive = await this.reader.query<unknown[]>('SELECT 1 FROM unit_version WHERE unit_id = $1 AND validity @> $2::date', [request.rootId, date]);
+        if (alive.length > 0) await scope.requireAt(this.reader, request.rootId, date, date);
+      }
+      if (!scope.isEverywhere) await scope.requireEver(this.reader, request.rootId);
     } else if (!scope.isEverywhere) {
       throw new DomainError(AuthErrorCode.Forbidden, 'Statistics of the whole system need a system-wide role; pass rootId');
     }

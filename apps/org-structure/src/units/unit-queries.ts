@@ -35,14 +35,17 @@ export class UnitQueries {
 
   async get({ id, asOf = todayIso() }: GetUnitRequest, scope = Scope.everywhere()): Promise<UnitView> {
     const row = await this.stateAt(id, asOf);
-    await scope.require(this.reader, id, asOf);
+    await scope.requireAt(this.reader, id, asOf, asOf);
     const [existence] = await this.reader.query<Array<{ exists_from: string; exists_until: string | null }>>(
       'SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1',
       [id],
     );
+    const params: unknown[] = [id];
+    // Former names only from the periods the unit lay in the caller's scope.
+    const inScope = scope.isEverywhere ? 'true' : this.versionInScope(scope, params);
     const history: UnitVersionRow[] = await this.reader.query(
-      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 ORDER BY v.valid_from`,
-      [id],
+      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND ${inScope} ORDER BY v.valid_from`,
+      params,
     );
     return toUnitView(row, existence, history);
   }
@@ -61,7 +64,7 @@ export class UnitQueries {
     if (request.kind) add('v.kind = ?', request.kind);
     if (request.block) add('v.block = ?', request.block);
     if (request.q) add(`v.search_text LIKE ?`, `%${escapeLike(foldText(request.q))}%`);
-    where.push(scope.sql('v.unit_id', params));
+    where.push(scope.sqlAt('v.path', '$1::date', params));
     const after = request.cursor ? decodeCursor<{ code: string; id: string }>(request.cursor, { code: STORED_CODE, id: UUID }) : null;
     if (after) {
       params.push(after.code, after.id);
@@ -74,7 +77,7 @@ export class UnitQueries {
       params,
     );
     const page = rows.slice(0, request.limit);
-    const items = await this.views(page);
+    const items = await this.views(page, scope);
     const last = page[page.length - 1];
     return {
       items,
@@ -85,7 +88,8 @@ export class UnitQueries {
   async subtree(request: SubtreeRequest, scope = Scope.everywhere()): Promise<SubtreePage> {
     const asOf = request.asOf ?? todayIso();
     const root = await this.stateAt(request.id, asOf);
-    await scope.require(this.reader, request.id, asOf);
+    // Everything below a unit in scope on the date is in scope on that date.
+    await scope.requireAt(this.reader, request.id, asOf, asOf);
     const rootDepth = root.path.split('.').length;
     const params: unknown[] = [root.path, asOf];
     let filter = '';
@@ -117,10 +121,10 @@ export class UnitQueries {
 
   async ancestors({ id, asOf = todayIso() }: AncestorsRequest, scope = Scope.everywhere()): Promise<{ asOf: string; items: SubtreeNode[] }> {
     const unit = await this.stateAt(id, asOf);
-    await scope.require(this.reader, id, asOf);
+    await scope.requireAt(this.reader, id, asOf, asOf);
     const params: unknown[] = [unit.path, asOf, id];
-    // Only ancestors inside the caller's scope: a commune clerk sees the commune, not what lies above it.
-    const inScope = scope.sql('v.unit_id', params);
+    // Only ancestors inside the caller's scope on the date: a commune clerk sees the commune, not what lies above it.
+    const inScope = scope.sqlAt('v.path', '$2::date', params);
     const rows: UnitVersionRow[] = await this.reader.query(
       `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v
         WHERE v.path @> $1::ltree AND v.validity @> $2::date AND v.unit_id <> $3 AND ${inScope}
@@ -137,7 +141,8 @@ export class UnitQueries {
       [id],
     );
     if (!unit) throw OrgErrors.unitNotFound(id);
-    await scope.require(this.reader, id);
+    // Lineage is history: the unit must have lain in scope at some time, and so must every unit shown beside it.
+    await scope.requireEver(this.reader, id);
     const walk = (direction: 'back' | 'forward') => {
       const [from, to] = direction === 'back' ? ['successor_id', 'predecessor_id'] : ['predecessor_id', 'successor_id'];
       return this.reader.query<Array<Record<string, string | number | null>>>(
@@ -172,7 +177,7 @@ export class UnitQueries {
     const [back, forward] = await Promise.all([walk('back'), walk('forward')]);
     const visible = async (edges: LineageEdge[]) => {
       const kept: LineageEdge[] = [];
-      for (const edge of edges) if (await scope.contains(this.reader, edge.unitId)) kept.push(edge);
+      for (const edge of edges) if (await scope.containsEver(this.reader, edge.unitId)) kept.push(edge);
       return kept;
     };
     return {
@@ -180,6 +185,13 @@ export class UnitQueries {
       predecessors: await visible(back.map(toEdge)),
       successors: await visible(forward.map(toEdge)),
     };
+  }
+
+  /** A condition on `v`: this version of the unit lay under one of the scope's roots while both were in force. */
+  private versionInScope(scope: Scope, params: unknown[]): string {
+    params.push(scope.roots);
+    return `EXISTS (SELECT 1 FROM unit_version r
+                     WHERE r.unit_id = ANY($${params.length}::uuid[]) AND r.validity && v.validity AND v.path <@ r.path)`;
   }
 
   /** The unit's state on `asOf`; 404 when it did not exist then. */
@@ -192,16 +204,18 @@ export class UnitQueries {
     return rows[0];
   }
 
-  private async views(rows: UnitVersionRow[]): Promise<UnitView[]> {
+  private async views(rows: UnitVersionRow[], scope: Scope): Promise<UnitView[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.unit_id);
     const existence: Array<{ id: string; exists_from: string; exists_until: string | null }> = await this.reader.query(
       'SELECT id, exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = ANY($1::uuid[])',
       [ids],
     );
+    const params: unknown[] = [ids];
+    const inScope = scope.isEverywhere ? 'true' : this.versionInScope(scope, params);
     const history: UnitVersionRow[] = await this.reader.query(
-      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = ANY($1::uuid[]) ORDER BY v.valid_from`,
-      [ids],
+      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = ANY($1::uuid[]) AND ${inScope} ORDER BY v.valid_from`,
+      params,
     );
     return rows.map((row) =>
       toUnitView(

@@ -56,6 +56,24 @@ export class DomainError<Code extends string = string> extends Error {
   }
 }
 
+/**
+ * A refusal dressed as another answer: an object outside the caller's scope answers exactly as a missing one does,
+ * so its existence does not leak, but the service records it as the refusal it is (`reason`).
+ */
+export class RefusalError<Code extends string = string> extends DomainError<Code> {
+  constructor(
+    code: Code,
+    message: string,
+    extra: Omit<ServiceErrorPayload<Code>, 'code' | 'message'>,
+    readonly reason: string,
+    /** What the caller was refused (a unit id …), for the record. */
+    readonly objectId: string | null = null,
+  ) {
+    super(code, message, extra);
+    this.name = 'RefusalError';
+  }
+}
+
 /** Access errors, raised by the gateway and by every service. */
 export const AuthErrorCode = {
   /** No credentials, or credentials that are invalid, expired, tampered with or meant for someone else. */

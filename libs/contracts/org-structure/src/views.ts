@@ -90,6 +90,8 @@ export interface StatisticsView {
 }
 
 export interface ImportResult {
+  /** The import's id: its audit record's object. */
+  importId: string;
   created: number;
   unchanged: number;
   unitIds: string[];

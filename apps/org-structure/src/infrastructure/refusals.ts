@@ -1,0 +1,36 @@
+import { AuthErrorCode, MessageHeader, RefusalError } from '@contracts/common';
+import type { ArgumentsHost } from '@nestjs/common';
+import type { NatsContext } from '@nestjs/microservices';
+import type { AuditLog } from '@platform/audit';
+import { callerOf } from '@platform/auth';
+import type { RpcFailureHook } from '@platform/nats';
+import { auditedFailures } from './transactions';
+
+/**
+ * Every refused message is on record (security hardening, item 8): a message without a valid caller token, a
+ * caller without the handler's permission, and an object outside the caller's scope, which the caller is told
+ * does not exist. Writes record their own refusals with their target; this records the rest.
+ */
+export function recordRefusals(audit: AuditLog): RpcFailureHook {
+  return async (exception: unknown, payload, host: ArgumentsHost) => {
+    if (typeof exception === 'object' && exception !== null && auditedFailures.has(exception)) return;
+    const refusal = exception instanceof RefusalError ? exception : null;
+    const denied = payload.code === AuthErrorCode.Forbidden || payload.code === AuthErrorCode.Unauthenticated;
+    if (!refusal && !denied) return;
+    const nats = host.switchToRpc().getContext<NatsContext>();
+    const subject = nats?.getSubject?.() ?? null;
+    const caller = callerOf(nats);
+    await audit.append({
+      actor: caller
+        ? { userId: caller.userId, username: caller.username, roles: caller.roles.map((r) => r.role), clientAddress: caller.clientAddress }
+        : { userId: null, username: null, roles: [], clientAddress: null },
+      action: subject && /^[a-z0-9][a-z0-9_.:-]{0,127}$/i.test(subject) ? subject : 'org.unknown-subject',
+      outcome: 'denied',
+      object: refusal
+        ? { type: 'unit', id: refusal.objectId, unitScope: refusal.objectId }
+        : { type: 'subject', id: subject, unitScope: null },
+      requestId: nats?.getHeaders?.()?.get(MessageHeader.requestId) || null,
+      details: { code: payload.code, reason: refusal?.reason ?? (payload.details as { reason?: string } | undefined)?.reason ?? payload.message },
+    });
+  };
+}
