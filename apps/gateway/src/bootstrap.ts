@@ -7,6 +7,9 @@ import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
 import type { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { ProblemFilter } from './http/problem.filter';
+import { recordRefusedRequests } from './audit/refused-requests';
+import type { AuditTrail } from './audit/audit-trail';
+import { AUDIT_TRAIL } from './tokens';
 import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors';
 import { registerJsonBodyParser } from './http/json-body';
 import { HttpProblem, NO_STORE } from './http/problem';
@@ -37,7 +40,7 @@ export async function createGateway(
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, logger), adapter, {
     logger: new NestPinoLogger(logger),
   });
-  app.useGlobalFilters(new ProblemFilter(logger));
+  app.useGlobalFilters(new ProblemFilter(logger, recordRefusedRequests(app.get<AuditTrail>(AUDIT_TRAIL))));
   registerJsonBodyParser(app);
   await registerHttpProtections(app, config);
 

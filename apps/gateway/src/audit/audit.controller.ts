@@ -1,23 +1,39 @@
-import { auditEventsRequest, auditSubjects, auditVerifyRequest, Permission } from '@contracts/common';
-import { ORG_SERVICE } from '@contracts/org-structure';
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { auditEventsRequest, auditSubjects, auditVerifyRequest, AuthErrorCode, Permission, scopeFor } from '@contracts/common';
+import { PLATFORM_SERVICES } from '@contracts/registry';
+import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '@platform/audit';
 import { RequiresPermission } from '@platform/auth';
 import { z } from 'zod';
 import { actorOf } from '../identity/auth-service';
 import { Call, type CallContext } from '../http/call-context';
 import { ApiProblems, ApiZodQuery } from '../http/openapi';
+import { HttpProblem } from '../http/problem';
 import { validate } from '../http/validation';
 import { ServiceClient } from '../messaging/service-client';
 import { AUDIT_TRAIL } from '../tokens';
 import type { AuditTrail } from './audit-trail';
+import { markRefusalRecorded } from './refused-requests';
 
 /** Every chain the platform keeps: the gateway's own, and one per service. */
-export const AUDITED_SERVICES = ['gateway', ORG_SERVICE] as const;
+export const AUDITED_SERVICES = ['gateway', ...PLATFORM_SERVICES.map((service) => service.service)] as [string, ...string[]];
 
 const eventsQuery = auditEventsRequest.extend({ service: z.enum(AUDITED_SERVICES).default('gateway') });
+const verifyQuery = z
+  .strictObject({
+    service: z.enum(AUDITED_SERVICES).optional(),
+    headSeq: z.string().regex(/^[1-9]\d{0,17}$/).optional().meta({ description: "seq of a head exported earlier (audit:head), kept outside the system" }),
+    headHash: z.string().regex(/^[0-9a-f]{64}$/).optional().meta({ description: 'hash of that head' }),
+  })
+  .refine((q) => (q.headSeq === undefined) === (q.headHash === undefined), { message: 'give headSeq and headHash together', path: ['headHash'] })
+  .refine((q) => q.headSeq === undefined || q.service !== undefined, { message: 'a head belongs to one chain: name its service', path: ['service'] });
 
+/**
+ * The audit trails. A system-wide auditor reads and verifies every chain; an auditor over a unit reads only the
+ * records a service files under units in their scope (the gateway's own chain and verification need a system-wide
+ * role). Every read and every verification is itself on record, refusals included.
+ */
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('api/v1/audit')
@@ -30,34 +46,58 @@ export class AuditController {
 
   @Get('events')
   @RequiresPermission(Permission.AuditRead)
-  @ApiOperation({ summary: 'Audit records of one chain, newest first; reading them is itself audited' })
+  @ApiOperation({ summary: "Audit records of one chain, newest first; a scoped auditor sees the records of units in scope; reading is audited" })
   @ApiZodQuery(eventsQuery)
   @ApiProblems(401, 403)
-  async events(@Query() query: Record<string, unknown>, @Call() call: CallContext) {
+  async events(@Query() query: Record<string, unknown>, @Call() call: CallContext, @Req() http: FastifyRequest) {
     const { service, ...filter } = validate(eventsQuery, query);
+    const systemWide = scopeFor(call.caller, Permission.AuditRead) === null;
+    const refused = service === 'gateway' && !systemWide;
     await this.trail.record({
       action: 'audit.read',
-      outcome: 'success',
+      outcome: refused ? 'denied' : 'success',
       actor: actorOf(call.caller),
       object: { type: 'audit-chain', id: service, unitScope: null },
       requestId: call.requestId,
-      details: { filter },
+      details: refused ? { filter, reason: 'the gateway chain needs a system-wide role' } : { filter },
     });
+    if (refused) markRefusalRecorded(http);
+    if (refused) throw new HttpProblem(403, AuthErrorCode.Forbidden, 'Forbidden', "The gateway's audit chain needs an auditor over the whole system");
     return service === 'gateway' ? this.log.query(filter) : this.services.send(auditSubjects(service).events, filter, call);
   }
 
   @Get('verify')
   @RequiresPermission(Permission.AuditRead)
-  @ApiOperation({ summary: 'Recompute every chain: any modified, deleted or reordered record is reported; heads are for anchoring' })
-  @ApiQuery({ name: 'service', required: false, enum: AUDITED_SERVICES })
+  @ApiOperation({
+    summary:
+      'Recompute every chain (or one): any modified, deleted, reordered or unkeyed record is reported; with headSeq and ' +
+      'headHash, a chain that ends before that exported head is reported as truncated',
+  })
+  @ApiZodQuery(verifyQuery)
   @ApiProblems(401, 403)
-  async verify(@Query() query: Record<string, unknown>, @Call() call: CallContext) {
-    validate(z.object({ service: z.enum(AUDITED_SERVICES).optional() }).strict(), query);
+  async verify(@Query() query: Record<string, unknown>, @Call() call: CallContext, @Req() http: FastifyRequest) {
+    const request = validate(verifyQuery, query);
+    const systemWide = scopeFor(call.caller, Permission.AuditRead) === null;
+    await this.trail.record({
+      action: 'audit.verify',
+      outcome: systemWide ? 'success' : 'denied',
+      actor: actorOf(call.caller),
+      object: { type: 'audit-chain', id: request.service ?? null, unitScope: null },
+      requestId: call.requestId,
+      details: systemWide ? { headSeq: request.headSeq ?? null } : { reason: 'needs a system-wide role' },
+    });
+    if (!systemWide) markRefusalRecorded(http);
+    if (!systemWide) throw new HttpProblem(403, AuthErrorCode.Forbidden, 'Forbidden', 'Verifying the audit chains needs an auditor over the whole system');
+    const expectedHead = request.headSeq && request.headHash ? { seq: request.headSeq, hash: request.headHash } : undefined;
     const chains = await Promise.all(
-      AUDITED_SERVICES.filter((service) => !query.service || query.service === service).map(async (service) =>
+      AUDITED_SERVICES.filter((service) => !request.service || request.service === service).map(async (service) =>
         service === 'gateway'
-          ? { service, ...(await this.log.verify()), head: await this.log.head() }
-          : this.services.send<Record<string, unknown>>(auditSubjects(service).verify, validate(auditVerifyRequest, {}), call),
+          ? { service, ...(await this.log.verify({ expectedHead })), head: await this.log.head() }
+          : this.services.send<Record<string, unknown>>(
+              auditSubjects(service).verify,
+              validate(auditVerifyRequest, expectedHead ? { expectedHeadSeq: expectedHead.seq, expectedHeadHash: expectedHead.hash } : {}),
+              call,
+            ),
       ),
     );
     return { ok: chains.every((chain) => chain.ok === true), chains };

@@ -52,10 +52,17 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** Told of every problem before it is sent (the refusals go on record). */
+    private readonly onProblem?: (request: FastifyRequest, problem: HttpProblem) => Promise<void>,
+  ) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
-    sendProblem(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), toProblem(exception, this.logger));
+    const request = http.getRequest<FastifyRequest>();
+    const problem = toProblem(exception, this.logger);
+    await this.onProblem?.(request, problem).catch((error: unknown) => this.logger.error({ err: error }, 'could not record a refused request'));
+    sendProblem(http.getResponse<FastifyReply>(), request, problem);
   }
 }

@@ -8,6 +8,7 @@ import { AUDIT_TRAIL, GATEWAY_CONFIG } from '../tokens';
 import type { GatewayConfig } from '../config';
 import type { AuditTrail } from '../audit/audit-trail';
 import { IdentityStore } from './identity-store';
+import { markRefusalRecorded } from '../audit/refused-requests';
 import { AccessTokens, bearerTokenOf } from './tokens';
 
 export interface AuthenticatedRequest extends FastifyRequest {
@@ -49,6 +50,7 @@ export class AccessGuard implements CanActivate {
       return true;
     } catch (error) {
       if (error instanceof DomainError) {
+        markRefusalRecorded(request);
         await this.audit.record({
           action: `http.${request.method.toLowerCase()}`,
           outcome: 'denied',

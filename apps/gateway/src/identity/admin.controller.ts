@@ -8,6 +8,9 @@ import { Call, type CallContext } from '../http/call-context';
 import { ApiProblems, ApiZodBody } from '../http/openapi';
 import { validate } from '../http/validation';
 import { AUDIT_TRAIL } from '../tokens';
+import { ServiceClient } from '../messaging/service-client';
+import { OrgErrorCode, OrgSubject } from '@contracts/org-structure';
+import { ServiceReplyError } from '@platform/nats';
 import { actorOf, AuthService } from './auth-service';
 import { recentCallers } from './identity-cache';
 import { IdentityStore, type UserRecord } from './identity-store';
@@ -42,6 +45,7 @@ export class AdminController {
   constructor(
     @Inject(IdentityStore) private readonly store: IdentityStore,
     @Inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
+    @Inject(ServiceClient) private readonly services: ServiceClient,
   ) {}
 
   @Get('roles')
@@ -133,24 +137,27 @@ export class AdminController {
   @RequiresPermission(Permission.AdminUserManage)
   @ApiOperation({ summary: 'Give a user a role over a unit\'s subtree (or the whole system), from a date' })
   @ApiZodBody(assignRoleRequest)
-  @ApiProblems(401, 403, 404)
+  @ApiProblems(401, 403, 404, 422, 503)
   async assign(@Param('id') id: string, @Body() body: unknown, @Call() call: CallContext) {
     systemWide(call);
     validate(userIdParam, { id }, 'path');
     const request = validate(assignRoleRequest, body, 'body');
+    const validFrom = request.validFrom ?? todayIso();
+    // The unit must be alive when the role takes effect: today, or on a later first day.
+    if (request.unitId) await this.assertUnitExists(request.unitId, validFrom > todayIso() ? validFrom : todayIso(), call);
     const assignmentId = randomUUID();
     await this.store.db.transaction(async (manager) => {
       if (!(await this.store.userById(id, manager))) throw notFound(id);
       await manager.query(
         'INSERT INTO role_assignment (id, user_id, role, unit_id, valid_from, reason) VALUES ($1, $2, $3, $4, $5, $6)',
-        [assignmentId, id, request.role, request.unitId, request.validFrom ?? todayIso(), request.reason ?? null],
+        [assignmentId, id, request.role, request.unitId, validFrom, request.reason ?? null],
       );
       await this.audit.record(
         { ...this.change(call, 'admin.role.assign', id, { assignmentId, role: request.role }), object: { type: 'user', id, unitScope: request.unitId } },
         manager,
       );
     });
-    return { id: assignmentId, userId: id, role: request.role, unitId: request.unitId, validFrom: request.validFrom ?? todayIso(), validTo: null };
+    return { id: assignmentId, userId: id, role: request.role, unitId: request.unitId, validFrom: validFrom, validTo: null };
   }
 
   @Post('users/:id/roles/:assignmentId/end')
@@ -173,6 +180,20 @@ export class AdminController {
       await this.audit.record(this.change(call, 'admin.role.end', id, { assignmentId, validTo }), manager);
     });
     return { id: assignmentId, validTo };
+  }
+
+  /** A role over a unit needs the unit, alive on `date` (asked of org-structure). */
+  private async assertUnitExists(unitId: string, date: string, call: CallContext): Promise<void> {
+    try {
+      await this.services.send(OrgSubject.unitGet, { id: unitId, asOf: date }, call);
+    } catch (error) {
+      if (error instanceof ServiceReplyError && error.payload.code === OrgErrorCode.UnitNotFound) {
+        throw new DomainError(OrgErrorCode.ReferencedUnitNotFound, `Unit ${unitId} does not exist on ${date}`, {
+          errors: [{ path: 'unitId', message: `no unit alive on ${date}` }],
+        });
+      }
+      throw error;
+    }
   }
 
   private change(call: CallContext, action: string, userId: string, details: Record<string, unknown>) {

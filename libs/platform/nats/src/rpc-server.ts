@@ -86,17 +86,30 @@ export function toServiceErrorPayload(error: unknown): ServiceErrorPayload {
   return { code: CommonErrorCode.Internal, message: 'Unexpected error' };
 }
 
+/** Told of every failure before it is answered, e.g. to record refusals in the service's audit trail. */
+export type RpcFailureHook = (exception: unknown, payload: ServiceErrorPayload, host: ArgumentsHost) => Promise<void> | void;
+
 /** Turns every failure of a message handler into a typed error payload; unexpected ones are logged. */
 @Catch()
 export class RpcErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly onFailure?: RpcFailureHook,
+  ) {}
 
-  catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> {
     const payload = toServiceErrorPayload(exception);
     if (payload.code === CommonErrorCode.Internal || payload.code === CommonErrorCode.DependencyUnavailable) {
       this.logger.error({ err: exception }, 'message handler failed');
     }
-    return throwError(() => payload);
+    if (!this.onFailure) return throwError(() => payload);
+    const hook = this.onFailure;
+    return new Observable<never>((subscriber) => {
+      Promise.resolve()
+        .then(() => hook(exception, payload, host))
+        .catch((error: unknown) => this.logger.error({ err: error }, 'could not record a failed message'))
+        .finally(() => subscriber.error(payload));
+    });
   }
 }
 
