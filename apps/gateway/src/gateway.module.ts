@@ -33,11 +33,9 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(NatsConnectionManager) private readonly nats: NatsConnectionManager,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(SuccessorFollower) private readonly follower: SuccessorFollower,
-    @Inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.audit.sealUnkeyedRecords();
+  onApplicationBootstrap(): void {
     this.follower.start();
   }
 

@@ -40,7 +40,6 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(NatsConnectionManager) private readonly nats: NatsConnectionManager,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
-    @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -133,8 +132,7 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
     };
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (await this.audit.sealUnkeyedRecords()) this.logger.info('audit chain: records written before the audit key are sealed by a keyed record');
+  onApplicationBootstrap(): void {
     this.relay.start();
   }
 

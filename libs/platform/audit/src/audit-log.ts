@@ -65,8 +65,6 @@ export interface VerifyOptions {
 export interface VerifyResult {
   ok: boolean;
   count: number;
-  /** Records written before the chain was keyed (they lead the chain; the first keyed record seals them). */
-  unkeyed: number;
   head: { seq: string; hash: string } | null;
   problems: AuditProblem[];
   /** True when more problems were found than `maxProblems` lists. */
@@ -217,25 +215,6 @@ export class AuditLog {
   }
 
   /**
-   * A chain begun before the service had an audit key ends in records hashed without one. The first keyed record
-   * after them seals them (its HMAC covers their last hash); until one is written `verify` cannot tell them from a
-   * rewritten table, so a service calls this at boot. Returns whether it appended.
-   */
-  async sealUnkeyedRecords(): Promise<boolean> {
-    const [last]: AuditRow[] = await this.options.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} ORDER BY seq DESC LIMIT 1`);
-    if (!last) return false;
-    const record = rowToRecord(last);
-    if (computeHash(record.prevHash, record, this.key) === record.hash) return false;
-    await this.append({
-      actor: { userId: null, username: 'system', roles: [], clientAddress: null },
-      action: 'audit.chain.keyed',
-      outcome: 'success',
-      details: { sealedUpTo: record.seq, sealedHash: record.hash },
-    });
-    return true;
-  }
-
-  /**
    * Reads the whole chain in seq order, a batch at a time, and checks that seq runs 1, 2, 3 … without gaps, that
    * every record's hash matches its content and position, and that every record links to the one before. Records
    * deleted at the end, or a chain rewritten with fresh hashes, leave a consistent chain behind: only a head
@@ -252,9 +231,6 @@ export class AuditLog {
     };
 
     let count = 0;
-    let keyed = 0;
-    /** Records hashed without a key, accepted only before the first keyed one (chains older than keys). */
-    let unkeyed = 0;
     let classified = 0;
     let expectedSeq = 1n;
     let previous: AuditRecord | null = null;
@@ -277,17 +253,15 @@ export class AuditLog {
 
         let flagged = false;
         let moved = false;
-        const legacy = () => computeHash(record.prevHash, record) === record.hash;
         if (computeHash(record.prevHash, record, this.key) === record.hash) {
-          keyed += 1;
-        } else if (keyed === 0 && legacy()) {
-          unkeyed += 1;
-        } else if (legacy()) {
+          // as written
+        } else if (computeHash(record.prevHash, record) === record.hash) {
+          // A plain hash is what anyone able to write the table can compute; the service never writes one.
           flagged = true;
-          report(seq, 'unkeyed', `record ${seq} is not keyed although records before it are: it was written without the key`);
+          report(seq, 'unkeyed', `record ${seq} is hashed without the service's audit key: it was not written by the service`);
         } else {
           flagged = true;
-          const written = classified < CLASSIFY_LIMIT ? await this.writtenSeq(record, keyed === 0) : null;
+          const written = classified < CLASSIFY_LIMIT ? await this.writtenSeq(record) : null;
           classified += 1;
           moved = written !== null && written !== seq;
           if (moved) {
@@ -316,14 +290,9 @@ export class AuditLog {
         `the chain ends at record ${expectedSeq - 1n}, before the exported head ${expected.seq}: ${missing(expectedSeq, expected.seq)}`,
       );
     }
-    if (count > 0 && keyed === 0) {
-      // A table rewritten wholesale with plain hashes would otherwise verify.
-      report(1n, 'unkeyed', `none of the ${count} records is keyed with this service's audit key`);
-    }
     return {
       ok: problems.length === 0 && !problemsTruncated,
       count,
-      unkeyed,
       head: previous ? { seq: previous.seq, hash: previous.hash } : null,
       problems,
       problemsTruncated,
@@ -335,7 +304,7 @@ export class AuditLog {
    * near its original neighbours (found by their hashes, up to two links either way); null when the content
    * itself was changed.
    */
-  private async writtenSeq(record: AuditRecord, legacyAllowed: boolean): Promise<bigint | null> {
+  private async writtenSeq(record: AuditRecord): Promise<bigint | null> {
     const candidates: bigint[] = [];
     let current = record;
     for (let hops = 1n; hops <= 2n; hops++) {
@@ -355,11 +324,7 @@ export class AuditLog {
       candidates.push(BigInt(after.seq) - hops);
       current = after;
     }
-    const matches = (seq: bigint) => {
-      const moved = { ...record, seq: seq.toString() };
-      return computeHash(record.prevHash, moved, this.key) === record.hash || (legacyAllowed && computeHash(record.prevHash, moved) === record.hash);
-    };
-    return candidates.find((seq) => seq > 0n && matches(seq)) ?? null;
+    return candidates.find((seq) => seq > 0n && computeHash(record.prevHash, { ...record, seq: seq.toString() }, this.key) === record.hash) ?? null;
   }
 
   private async findBy(column: 'hash' | 'prev_hash', value: string): Promise<AuditRecord | null> {

@@ -56,7 +56,7 @@ function canonical(value: unknown, seen: Set<object>): string | undefined {
 export type HashedFields = Omit<AuditRecord, 'prevHash' | 'hash'>;
 
 /**
- * HMAC-SHA256 under the service's audit key (with no key: plain sha256, as chains were written before keys), hex,
+ * HMAC-SHA256 under the service's audit key (with no key: plain sha256, what verification recognises as forged), hex,
  * over `prevHash + '\n' + canonicalJson(fields)`, where `fields` are exactly the record's id, seq, occurredAt,
  * actor, action, object, outcome, requestId and details. Anything else on `record` (its own `prevHash` and `hash`
  * when a stored record is passed) is ignored. Keyed, a chain cannot be rewritten by anyone who can write the table
