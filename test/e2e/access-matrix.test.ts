@@ -13,6 +13,8 @@ interface RouteRule {
   access: Access;
   /** For unit routes: the in-scope call answers 200 and an out-of-scope unit answers 404. */
   unitScoped?: boolean;
+  /** A unit's history (dated records): readable for the periods it lay in scope, so a unit moved out still answers. */
+  history?: boolean;
 }
 
 const ROUTES: Record<string, RouteRule> = {
@@ -38,17 +40,17 @@ const ROUTES: Record<string, RouteRule> = {
   'GET /api/v1/org/units/{id}': { access: 'read', unitScoped: true },
   'GET /api/v1/org/units/{id}/subtree': { access: 'read', unitScoped: true },
   'GET /api/v1/org/units/{id}/ancestors': { access: 'read', unitScoped: true },
-  'GET /api/v1/org/units/{id}/lineage': { access: 'read', unitScoped: true },
+  'GET /api/v1/org/units/{id}/lineage': { access: 'read', unitScoped: true, history: true },
   'GET /api/v1/org/units/{id}/leadership': { access: 'read', unitScoped: true },
   'POST /api/v1/org/leadership-links': { access: 'write' },
   'POST /api/v1/org/leadership-links/{linkId}/end': { access: 'write' },
   'GET /api/v1/org/units/{id}/posts': { access: 'read', unitScoped: true },
   'POST /api/v1/org/units/{id}/posts': { access: 'write' },
-  'GET /api/v1/org/units/{id}/staffing-quotas': { access: 'read', unitScoped: true },
+  'GET /api/v1/org/units/{id}/staffing-quotas': { access: 'read', unitScoped: true, history: true },
   'PUT /api/v1/org/units/{id}/staffing-quotas/{year}': { access: 'write' },
-  'GET /api/v1/org/units/{id}/reduction-targets': { access: 'read', unitScoped: true },
+  'GET /api/v1/org/units/{id}/reduction-targets': { access: 'read', unitScoped: true, history: true },
   'POST /api/v1/org/units/{id}/reduction-targets': { access: 'write' },
-  'GET /api/v1/org/units/{id}/terms': { access: 'read', unitScoped: true },
+  'GET /api/v1/org/units/{id}/terms': { access: 'read', unitScoped: true, history: true },
   'POST /api/v1/org/units/{id}/terms': { access: 'write' },
   'POST /api/v1/org/restructurings': { access: 'restructure' },
   'GET /api/v1/org/restructurings': { access: 'read' },
@@ -92,10 +94,19 @@ beforeAll(async () => {
   await p.http('POST', '/api/v1/org/imports', { format: 'json', rows: [...provinceRows('IN', 'Trong'), ...provinceRows('OUT', 'Ngoài')] });
   unit.inScope = (await p.http('GET', '/api/v1/org/units?code=IN-TU')).body.items[0].id;
   unit.outOfScope = (await p.http('GET', '/api/v1/org/units?code=OUT-TU')).body.items[0].id;
+  // A commune of the in-scope province moved to the other one: in scope before the move, out of it since.
+  const moved = await p.http('POST', '/api/v1/org/restructurings', {
+    decisionRef: '7-NQ/TW',
+    effectiveDate: '2025-03-01',
+    operations: [{ type: 'move', unit: { code: 'IN-X2' }, newParent: { code: 'OUT-HU1' } }],
+  });
+  expect(moved.status).toBe(201);
+  unit.moved = (await p.http('GET', '/api/v1/org/units?code=IN-X2')).body.items[0].id;
   adminId = (await p.http('GET', '/api/v1/auth/me')).body.id;
   tokens.admin = p.adminToken;
   tokens.board = (await p.userWithRole('organisation-board', unit.inScope)).token;
   tokens.clerk = (await p.userWithRole('records-clerk', unit.inScope)).token;
+  tokens.scopedAuditor = (await p.userWithRole('auditor', unit.inScope)).token;
   const noRole = await p.http('POST', '/api/v1/admin/users', { username: 'no.role', displayName: 'No role', password: 'no-role-user-passphrase' });
   tokens.noRole = (await p.login('no.role', 'no-role-user-passphrase')).accessToken;
   tokens.expired = await forge({ sub: noRole.body.id, exp: Math.floor(Date.now() / 1_000) - 60 });
@@ -148,6 +159,8 @@ it('a caller without the permission gets 403; with it, the request reaches valid
     if (rule.access === 'admin' || rule.access === 'audit') {
       expectStatus(`board ${label}`, (await call(method, path, tokens.board)).status, (s) => s === 403);
       expectStatus(`admin ${label}`, (await call(method, path, tokens.admin)).status, passed);
+      // An auditor over a unit reads services' records of its scope only (tested below), never the whole trail.
+      if (rule.access === 'audit') expectStatus(`scoped auditor ${label}`, (await call(method, path, tokens.scopedAuditor)).status, (s) => s === 403);
       continue;
     }
     if (rule.access !== 'read') expectStatus(`clerk ${label}`, (await call(method, path, tokens.clerk)).status, (s) => s === 403);
@@ -156,7 +169,17 @@ it('a caller without the permission gets 403; with it, the request reaches valid
     if (rule.unitScoped && method === 'GET') {
       expectStatus(`board out of scope ${label}`, (await call(method, path, tokens.board, unit.outOfScope)).status, (s) => s === 404);
       expectStatus(`clerk out of scope ${label}`, (await call(method, path, tokens.clerk, unit.outOfScope)).status, (s) => s === 404);
+      // Moved out of the scope (security hardening, item 3): out of it today; its history of the years in scope stays.
+      expectStatus(`board moved out ${label}`, (await call(method, path, tokens.board, unit.moved)).status, (s) => (rule.history ? s === 200 : s === 404));
     }
   }
   expect(failures).toEqual([]);
+});
+
+it('an auditor over a unit reads the service records of its scope and nothing else (security hardening, item 7)', async () => {
+  const records = await p.http('GET', '/api/v1/audit/events?service=org-structure&limit=100', undefined, { authorization: `Bearer ${tokens.scopedAuditor}` });
+  expect(records.status).toBe(200);
+  const scopes = new Set(records.body.items.map((r: Json) => r.object.unitScope));
+  expect(scopes.has(unit.outOfScope)).toBe(false);
+  expect([...scopes].every((scope) => typeof scope === 'string')).toBe(true);
 });

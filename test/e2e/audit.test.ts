@@ -65,9 +65,26 @@ it('is refused to roles without audit.read', async () => {
   expect((await p.http('GET', '/api/v1/audit/events', undefined, as(clerk.token))).status).toBe(403);
 });
 
-it('cannot be changed by the service\'s own database connection', async () => {
-  await expect(sql('UPDATE identity.audit_log SET action = $1', ['x'])).rejects.toThrow(/append-only/);
-  await expect(sql('DELETE FROM org_structure.audit_log')).rejects.toThrow(/append-only/);
+it("cannot be changed, disabled or dropped by the service's own database role (item 9)", async () => {
+  const attempts = [
+    ['gateway', 'UPDATE identity.audit_log SET action = $1', ['x']],
+    ['gateway', 'DELETE FROM identity.audit_log', []],
+    ['gateway', 'ALTER TABLE identity.audit_log DISABLE TRIGGER USER', []],
+    ['gateway', 'SET session_replication_role = replica', []],
+    ['org_structure', 'DELETE FROM org_structure.audit_log', []],
+    ['org_structure', 'TRUNCATE org_structure.audit_log', []],
+    ['org_structure', 'DROP TABLE org_structure.audit_log', []],
+    ['org_structure', 'SELECT * FROM identity.app_user', []],
+  ] as const;
+  for (const [role, text, params] of attempts) {
+    const client = new Client({ connectionString: p.serviceDatabaseUrl(role) });
+    await client.connect();
+    try {
+      await expect(client.query(text, [...params])).rejects.toThrow(/permission denied|must be owner|not allowed/);
+    } finally {
+      await client.end();
+    }
+  }
 });
 
 it('verifies every chain, and detects a modified record', async () => {

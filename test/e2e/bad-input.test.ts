@@ -266,6 +266,16 @@ describe('unknown ids', () => {
     expect(fieldPaths(response)).toEqual(['operations.0.parent']);
   });
 
+  it('a role over a unit that does not exist → 422 naming unitId, and no assignment (security hardening, item 15)', async () => {
+    const user = await p.http('POST', '/api/v1/admin/users', { username: 'role.target', displayName: 'Role target', password: 'role-target-passphrase' });
+    const response = await p.http('POST', `/api/v1/admin/users/${user.body.id}/roles`, { role: 'records-clerk', unitId: MISSING });
+    expectProblem(response, 422, 'ORG_REFERENCED_UNIT_NOT_FOUND');
+    expect(fieldPaths(response)).toEqual(['unitId']);
+    expect((await p.http('GET', `/api/v1/admin/users/${user.body.id}`)).body.assignments).toEqual([]);
+    // A unit that does exist is accepted.
+    expect((await p.http('POST', `/api/v1/admin/users/${user.body.id}/roles`, { role: 'records-clerk', unitId: provinceId })).status).toBe(201);
+  });
+
   it('an unknown leadership link → 404', async () => {
     expectProblem(await p.http('POST', `/api/v1/org/leadership-links/${MISSING}/end`, { validTo: '2030-01-01' }), 404, 'ORG_RECORD_NOT_FOUND');
   });
