@@ -1,6 +1,7 @@
 import { loadGatewayConfig } from './config';
 
-const base = { AUTH_SIGNING_KEY: 'a key' };
+const key = Buffer.alloc(32, 5).toString('base64');
+const base = { AUTH_SIGNING_KEY: 'a key', NATS_NKEY_SEED: `SU${'A'.repeat(56)}`, CALLER_TOKEN_SECRET: key, AUDIT_KEY: key };
 
 describe('gateway configuration', () => {
   it('trusts no proxy by default', () => {
@@ -26,5 +27,13 @@ describe('gateway configuration', () => {
       LOGIN_SLOWDOWN_DELAY_MS: 250,
       LOGIN_SLOWDOWN_MAX_DELAY_MS: 4_000,
     });
+  });
+
+  it('needs its own bus key, its caller-token secret and its audit key (security hardening, items 1, 2 and 9)', () => {
+    const { NATS_NKEY_SEED: _seed, CALLER_TOKEN_SECRET: _secret, AUDIT_KEY: _audit, ...rest } = base;
+    expect(() => loadGatewayConfig(rest)).toThrow(/NATS_NKEY_SEED[\s\S]*CALLER_TOKEN_SECRET[\s\S]*AUDIT_KEY/);
+    expect(() => loadGatewayConfig({ ...base, AUDIT_KEY: 'c2hvcnQ=' })).toThrow(/AUDIT_KEY must be base64 of at least 32 random bytes/);
+    // Never the superuser by default: the gateway's own role.
+    expect(loadGatewayConfig(base).DATABASE_URL).toBe('postgres://gateway@127.0.0.1:5432/records');
   });
 });
