@@ -37,6 +37,23 @@ function kept(dir, name, make) {
   return { path, value: readFileSync(path, 'utf8').trim() };
 }
 
+/** A secret of the deployment's own beside the platform's (e.g. a database superuser's password): made once, kept. */
+export function ensureSecretFile(dir, name, make) {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return kept(dir, name, make);
+}
+
+/**
+ * A file that follows other secrets or the contracts (a URL holding a password, a server configuration), owner-only;
+ * written only when its content changes, so an unchanged file keeps its owner and modification time.
+ */
+export function writeDerivedFile(dir, name, content) {
+  const path = join(dir, name);
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : null;
+  if (current !== content) writeOwnerOnly(path, content);
+  return { path, changed: current !== content };
+}
+
 const randomKey = () => `${randomBytes(32).toString('base64')}\n`;
 
 /**
