@@ -1,16 +1,23 @@
 // The platform for benchmarks: compiled gateway and org-structure processes on a private nats-server and a
 // scratch database, with an administrator and a read-only user logged in. Like the end-to-end tests, nothing
-// is shared with a platform left running on the machine.
+// is shared with a platform left running on the machine, and every process runs as deployed: its own NKey on a
+// server that authenticates every connection, its own database role (never a superuser), its own audit key.
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Secret, TOTP } from 'otpauth';
 import { REPO_ROOT, canConnect, resolveNatsServerBinary, sleep, waitFor } from '../../tools/lib/infra.mjs';
+import { busCredentials, callerTokens, withoutCredentials } from './credentials.mjs';
 import { createDatabase } from './databases.mjs';
+
+const require = createRequire(import.meta.url);
+const { natsServerConfig } = require('@platform/nats');
+const { ORG_SERVICE } = require('@contracts/org-structure');
 
 export const node = process.execPath;
 export const app = (name, file = 'main.js') => join(REPO_ROOT, `apps/${name}/dist/${file}`);
@@ -26,10 +33,13 @@ export function freePort() {
   });
 }
 
-export async function startNats() {
+/** A private nats-server with JetStream that lets in only `users` (NKeys), each with its permissions. */
+export async function startNats(users) {
   const port = await freePort();
   const store = mkdtempSync(join(tmpdir(), 'bench-nats-'));
-  const child = spawn(resolveNatsServerBinary(), ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
+  const configFile = join(store, 'nats-server.conf');
+  writeFileSync(configFile, natsServerConfig({ host: '127.0.0.1', port, storeDir: store, users }), { mode: 0o600 });
+  const child = spawn(resolveNatsServerBinary(), ['-c', configFile], { stdio: 'ignore' });
   await waitFor(() => canConnect('127.0.0.1', port), 10_000, 'nats-server');
   return {
     url: `nats://127.0.0.1:${port}`,
@@ -49,33 +59,58 @@ export function totpCode(secret, timestamp = Date.now()) {
 
 /** Starts the platform; `orgReplicas` org-structure processes share the queue group. */
 export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeArgs = {} } = {}) {
-  const nats = await startNats();
+  const bus = busCredentials();
+  const nats = await startNats(bus.users);
   const database = await createDatabase('bench');
   const port = await freePort();
   const keyDir = mkdtempSync(join(tmpdir(), 'bench-keys-'));
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const { privateKey } = generateKeyPairSync('ed25519');
   writeFileSync(join(keyDir, 'signing.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  writeFileSync(join(keyDir, 'signing.pem.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
-  const env = {
-    ...process.env,
-    DATABASE_URL: database.url,
+  const callers = callerTokens();
+  const common = {
+    ...withoutCredentials(process.env),
     NATS_URL: nats.url,
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
-    AUTH_PUBLIC_KEY_FILE: join(keyDir, 'signing.pem.pub'),
-    ADMIN_USERNAME: 'bench-admin',
-    ADMIN_PASSWORD: 'bench-admin-passphrase',
     RATE_LIMIT_PER_MINUTE: '1000000',
     ...extraEnv,
   };
-  for (const command of [[app('org-structure', 'cli.js'), 'migrate'], [app('gateway', 'cli.js'), 'migrate'], [app('gateway', 'cli.js'), 'create-admin']]) {
+  // Each process gets only its own credentials, as in a deployment.
+  const envs = {
+    gateway: {
+      ...common,
+      DATABASE_URL: database.serviceUrl('gateway'),
+      NATS_NKEY_SEED: bus.seeds.gateway,
+      AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
+      CALLER_TOKEN_SECRET: callers.secret.toString('base64'),
+      AUDIT_KEY: database.auditKey('gateway'),
+    },
+    [ORG_SERVICE]: {
+      ...common,
+      DATABASE_URL: database.serviceUrl(ORG_SERVICE),
+      NATS_NKEY_SEED: bus.seeds[ORG_SERVICE],
+      CALLER_TOKEN_KEY: callers.keyOf(ORG_SERVICE),
+      AUDIT_KEY: database.auditKey(ORG_SERVICE),
+    },
+  };
+  const asAdministrator = { DATABASE_ADMIN_URL: database.url };
+  const admin = { ADMIN_USERNAME: 'bench-admin', ADMIN_PASSWORD: 'bench-admin-passphrase' };
+  for (const [command, env] of [
+    [[app('org-structure', 'cli.js'), 'migrate'], { ...envs[ORG_SERVICE], ...asAdministrator }],
+    [[app('gateway', 'cli.js'), 'migrate'], { ...envs.gateway, ...asAdministrator }],
+    [[app('gateway', 'cli.js'), 'create-admin'], { ...envs.gateway, ...admin }],
+  ]) {
     const result = spawnSync(node, command, { env, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${command.join(' ')}: ${result.stdout}${result.stderr}`);
+    if (result.status !== 0) {
+      await nats.stop();
+      await database.drop();
+      rmSync(keyDir, { recursive: true, force: true });
+      throw new Error(`${command.join(' ')}: ${result.stdout}${result.stderr}`);
+    }
   }
   const children = [];
-  const launch = (main, args = []) => {
+  const launch = (main, env, args = []) => {
     const child = spawn(node, [...args, main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     child.output = '';
     child.stdout.on('data', (chunk) => (child.output += chunk));
@@ -83,8 +118,8 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeA
     return child;
   };
   const orgs = [];
-  for (let i = 0; i < orgReplicas; i++) orgs.push(launch(app('org-structure'), nodeArgs.orgStructure));
-  const gateway = launch(app('gateway'), nodeArgs.gateway);
+  for (let i = 0; i < orgReplicas; i++) orgs.push(launch(app('org-structure'), envs[ORG_SERVICE], nodeArgs.orgStructure));
+  const gateway = launch(app('gateway'), envs.gateway, nodeArgs.gateway);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => (await fetch(`${baseUrl}/health/ready`).catch(() => null))?.status === 200, 30_000, 'platform ready');
@@ -92,6 +127,7 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeA
     for (const child of children) child.kill('SIGKILL');
     await nats.stop();
     await database.drop();
+    rmSync(keyDir, { recursive: true, force: true });
     throw error;
   }
 
@@ -121,7 +157,12 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeA
 
   return {
     baseUrl,
-    env,
+    /** The environment `process` (gateway, org-structure) runs with: its own credentials only. */
+    envOf: (process) => ({ ...envs[process] }),
+    /** Every process's NKey seed, to reach the bus as one of them. */
+    seeds: bus.seeds,
+    /** The gateway's caller-token secret, to sign requests to a service as the gateway does. */
+    callerSecret: callers.secret,
     nats,
     database,
     adminToken,

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT, waitFor } from '../../tools/lib/infra.mjs';
 import { cpuPerRequest, postgresBackends } from '../lib/cpu.mjs';
+import { withoutCredentials } from '../lib/credentials.mjs';
 import { load } from '../lib/load.mjs';
 import { freePort, node, seedUnits, startPlatform } from '../lib/platform.mjs';
 
@@ -12,7 +13,8 @@ export async function run({ scale, log }) {
   const platform = await startPlatform();
   const baselinePort = await freePort();
   const baseline = spawn(node, [join(REPO_ROOT, 'bench/lib/baseline-server.mjs')], {
-    env: { ...process.env, DATABASE_URL: platform.database.url, PORT: String(baselinePort) },
+    // As the service's own role: both read with the same privileges.
+    env: { ...withoutCredentials(process.env), DATABASE_URL: platform.database.serviceUrl('org-structure'), PORT: String(baselinePort) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

@@ -1,19 +1,20 @@
 // Scenario 2: the request path the gateway uses (libs/platform/nats NatsRpcClient, on @nats-io/transport-node with
 // its shared inbox) against NestJS's own NATS ClientProxy and a bare transport-node request, same payloads, same
-// service, same concurrency.
-import { ClientProxyFactory, NatsRecordBuilder, Transport } from '@nestjs/microservices';
+// service, same concurrency. Every client connects as the gateway (its NKey, its inbox prefix) and sends each
+// request with a caller token of its own, signed as the gateway signs it (bound to the exact body, used once).
+import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { connect, headers as natsHeaders, nuid } from '@nats-io/transport-node';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
-import { REPO_ROOT } from '../../tools/lib/infra.mjs';
 import { seedUnits, startPlatform } from '../lib/platform.mjs';
 
 const require = createRequire(import.meta.url);
-const { NatsConnectionManager, NatsRpcClient } = require(join(REPO_ROOT, 'libs/platform/nats/dist/index.js'));
-const { CallerTokenSigner, importPrivateKey } = require(join(REPO_ROOT, 'libs/platform/auth/dist/index.js'));
+const { NatsConnectionManager, NatsRpcClient, natsAuthOptions } = require('@platform/nats');
+const { CallerTokenSigner } = require('@platform/auth');
+const { CALLER_HEADER } = require('@contracts/common');
+const { ORG_SERVICE } = require('@contracts/org-structure');
 const SUBJECT = 'org.v1.unit.get';
+const GATEWAY = 'gateway';
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
 async function measure(name, seconds, concurrency, send) {
@@ -43,37 +44,60 @@ export async function run({ scale, log }) {
   const platform = await startPlatform();
   try {
     const ids = await seedUnits(platform, { provinces: 5, communes: 40 });
-    const signer = new CallerTokenSigner(await importPrivateKey(readFileSync(platform.env.AUTH_SIGNING_KEY_FILE, 'utf8')));
+    // The gateway's own signer and lifetime (the request's timeout and a little more).
+    const signer = new CallerTokenSigner(platform.callerSecret, 10);
     const caller = { userId: '00000000-0000-4000-8000-00000000be11', username: 'bench', roles: [{ role: 'records-clerk', unitId: null }], clearance: 'none', clientAddress: null };
-    const callerToken = await signer.sign(caller, 'bench');
+    const tokenFor = (body) => signer.sign(caller, { service: ORG_SERVICE, subject: SUBJECT, body });
     let i = 0;
     const payload = () => ({ id: ids[i++ % ids.length] });
+    const seed = platform.seeds[GATEWAY];
 
-    const manager = new NatsConnectionManager({ url: platform.nats.url, name: 'bench-platform-client', logger: silent });
+    const manager = new NatsConnectionManager({ url: platform.nats.url, name: 'bench-platform-client', process: GATEWAY, seed, logger: silent });
     await manager.start();
     const platformClient = new NatsRpcClient(manager, 5_000);
 
-    const nest = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [platform.nats.url], timeout: 5_000 } });
+    const nest = ClientProxyFactory.create({
+      transport: Transport.NATS,
+      options: {
+        servers: [platform.nats.url],
+        timeout: 5_000,
+        ...natsAuthOptions(GATEWAY, seed),
+        // Nest's own packet ({pattern, data, id}), serialised here so the token can bind the bytes it sends.
+        serializer: {
+          serialize(packet) {
+            const data = JSON.stringify(packet);
+            const headers = natsHeaders();
+            headers.set(CALLER_HEADER, tokenFor(data));
+            return { data, headers };
+          },
+        },
+      },
+    });
     await nest.connect();
 
-    const bare = await connect({ servers: platform.nats.url });
-    const bareHeaders = () => {
-      const h = natsHeaders();
-      h.set('x-caller', callerToken);
-      return h;
-    };
+    const bare = await connect({ servers: platform.nats.url, ...natsAuthOptions(GATEWAY, seed) });
 
     const clients = {
-      'platform NatsRpcClient (gateway path)': () => platformClient.request(SUBJECT, payload(), { headers: { 'x-caller': callerToken } }),
-      'NestJS ClientProxy (NATS transport)': () =>
-        firstValueFrom(nest.send(SUBJECT, new NatsRecordBuilder(payload()).setHeaders(bareHeaders()).build())),
+      'platform NatsRpcClient (gateway path)': () =>
+        platformClient.request(SUBJECT, payload(), { headersFor: (body) => ({ [CALLER_HEADER]: tokenFor(body) }) }),
+      'NestJS ClientProxy (NATS transport)': () => firstValueFrom(nest.send(SUBJECT, payload())),
       'bare transport-node request (shared inbox)': async () => {
-        const reply = await bare.request(SUBJECT, JSON.stringify({ pattern: SUBJECT, data: payload(), id: nuid.next() }), { timeout: 5_000, headers: bareHeaders() });
+        const body = JSON.stringify({ pattern: SUBJECT, data: payload(), id: nuid.next() });
+        const headers = natsHeaders();
+        headers.set(CALLER_HEADER, tokenFor(body));
+        const reply = await bare.request(SUBJECT, body, { timeout: 5_000, headers });
         const packet = reply.json();
-        if (packet.err) throw new Error(String(packet.err));
+        if (packet.err) throw new Error(JSON.stringify(packet.err));
         return packet.response;
       },
     };
+    // A refused request counts as an error, not a failure of the run: make sure each client is answered first.
+    for (const [name, send] of Object.entries(clients)) {
+      const unit = await send().catch((error) => {
+        throw new Error(`${name}: ${error.message}`);
+      });
+      if (!unit?.id) throw new Error(`${name}: answered ${JSON.stringify(unit)}`);
+    }
     for (const send of Object.values(clients)) await measure('warm-up', 1, concurrency, send);
     const results = [];
     // Two rounds, alternating, so a drift in the machine's load does not favour one client.

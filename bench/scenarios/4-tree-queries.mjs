@@ -4,10 +4,11 @@
 // process with the service's data source, and (b) by a hand-written recursive query over parent_id on the same
 // tables; both answers must be equal. The plan of the service's statements shows which index it uses.
 //
-// Needs: the compiled service (`npm run build`) and a PostgreSQL on which it may create databases
-// (`adminDatabaseUrl`). The dataset is loaded the way the platform loads data: `cli.js import`, then every
-// restructuring through the service's RestructuringService (what `cli.js restructure` runs; scenario 5 times the
-// command itself), with scenario 5's helpers.
+// Needs: the compiled service (`npm run build`) and a PostgreSQL on which it may create databases and roles
+// (`adminDatabaseUrl`); the service's queries run as its own role, which its `migrate` command creates. The dataset
+// is loaded the way the platform loads data: `cli.js import`, then every restructuring through the service's
+// RestructuringService (what `cli.js restructure` runs; scenario 5 times the command itself), with scenario 5's
+// helpers.
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,10 +63,11 @@ export async function run({ scale = 'small', log = () => undefined, workDir, adm
   });
   const { db: scratch, dataset, imported, history } = loaded;
   const { orgDataSource } = require(join(REPO_ROOT, 'apps/org-structure/dist/infrastructure/database.js'));
-  const { loadOrgStructureConfig } = require(join(REPO_ROOT, 'apps/org-structure/dist/config.js'));
+  const { loadOrgStructureCliConfig } = require(join(REPO_ROOT, 'apps/org-structure/dist/config.js'));
   const { UnitQueries } = require(join(REPO_ROOT, 'apps/org-structure/dist/units/unit-queries.js'));
   const { StatisticsQueries } = require(join(REPO_ROOT, 'apps/org-structure/dist/statistics/statistics-queries.js'));
-  const db = await orgDataSource(loadOrgStructureConfig({ AUTH_PUBLIC_KEY: 'unused', DATABASE_URL: scratch.url, LOG_LEVEL: 'silent' })).initialize();
+  // The service's data source on its own role, as its commands open it (no bus, so no NATS credentials).
+  const db = await orgDataSource(loadOrgStructureCliConfig({ DATABASE_URL: scratch.serviceUrl('org-structure'), LOG_LEVEL: 'silent' })).initialize();
   try {
     // As autovacuum would leave the tables: statistics for the planner, the visibility map for index-only scans.
     await db.query('VACUUM ANALYZE unit');

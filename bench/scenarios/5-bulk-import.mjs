@@ -3,8 +3,9 @@
 // table with the same columns; peak memory of the importing process at two file sizes; then the restructuring
 // history applied with `cli.js restructure <file>`, one body at a time (informative).
 //
-// Needs: the compiled service (`npm run build`), a PostgreSQL on which it may create databases
-// (`adminDatabaseUrl`), and /usr/bin/time (GNU) or /proc for the peak memory of the child process.
+// Needs: the compiled service (`npm run build`), a PostgreSQL on which it may create databases and roles
+// (`adminDatabaseUrl`; the commands run as the service's own role, which `cli.js migrate` creates with it), and
+// /usr/bin/time (GNU) or /proc for the peak memory of the child process.
 // The helpers exported here (scratch database, dataset loading) are shared with scenario 4.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -12,6 +13,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../tools/lib/infra.mjs';
+import { withoutCredentials } from '../lib/credentials.mjs';
 import { adminServer, createScratchDatabase, withClient } from '../lib/databases.mjs';
 import { splitRestructurings, writeDataset } from '../lib/dataset.mjs';
 
@@ -48,17 +50,18 @@ async function measure({ scale, log, work, admin }) {
   const partFile = join(work, `dataset-${scale}`, 'units-part.csv');
   const partRows = writePrefix(dataset.files.units, partFile, Math.max(Math.floor(dataset.units / 4), Math.min(Math.floor(dataset.units / 2), 50_000)));
 
-  const startup = await timedScratch(admin, async (url) => (await runCli(['audit:head'], url)).seconds);
-  const part = await timedScratch(admin, (url) => measuredImport(url, partFile, partRows, log));
-  const capped = await timedScratch(admin, (url) => measuredImport(url, dataset.files.units, dataset.units, log, [`--max-old-space-size=${HEAP_CAP_MB}`]));
+  const startup = await timedScratch(admin, async (scratch) => (await runCli(['audit:head'], scratch)).seconds);
+  const part = await timedScratch(admin, (scratch) => measuredImport(scratch, partFile, partRows, log));
+  const capped = await timedScratch(admin, (scratch) => measuredImport(scratch, dataset.files.units, dataset.units, log, [`--max-old-space-size=${HEAP_CAP_MB}`]));
 
   const db = await createScratchDatabase(admin, 'bench_import');
   try {
-    await migrate(db.url);
-    const full = await measuredImport(db.url, dataset.files.units, dataset.units, log);
+    await migrate(db);
+    const full = await measuredImport(db, dataset.files.units, dataset.units, log);
+    // The baseline as the administrator: its tables go into public, where the service role may not create any.
     const copy = await copyBaseline(db.url, dataset.files.units, dataset.units);
     log(`  COPY into a bare table: ${fmt(copy.rowsPerSecond)} rows/s (median of ${COPY_RUNS}); into a table shaped like unit_version: ${fmt(copy.indexedRowsPerSecond)} rows/s`);
-    const history = await applyRestructurings(db.url, dataset, join(work, `dataset-${scale}`, 'restructurings'), log);
+    const history = await applyRestructurings(db, dataset, join(work, `dataset-${scale}`, 'restructurings'), log);
 
     const ratio = full.rowsPerSecond / copy.rowsPerSecond;
     const withoutStartup = dataset.units / Math.max(0.001, full.seconds - startup);
@@ -114,11 +117,11 @@ export async function loadDataset({ scale = 'small', log = () => undefined, work
   log(`  ${dataset.units} units, ${dataset.restructurings} restructuring bodies (${dataset.operations} operations)`);
   const db = await createScratchDatabase(adminDatabaseUrl, prefix);
   try {
-    await migrate(db.url);
-    const imported = await measuredImport(db.url, dataset.files.units, dataset.units, log);
+    await migrate(db);
+    const imported = await measuredImport(db, dataset.files.units, dataset.units, log);
     const history = restructureInProcess
-      ? await applyRestructuringsInProcess(db.url, dataset, log)
-      : await applyRestructurings(db.url, dataset, join(dir, 'restructurings'), log);
+      ? await applyRestructuringsInProcess(db, dataset, log)
+      : await applyRestructurings(db, dataset, join(dir, 'restructurings'), log);
     return { db, dataset, imported, history };
   } catch (error) {
     await db.drop();
@@ -126,10 +129,21 @@ export async function loadDataset({ scale = 'small', log = () => undefined, work
   }
 }
 
-/** Runs `cli.js <args>` against the database; resolves to its output, duration and peak RSS (MiB). */
-export function runCli(args, databaseUrl, nodeOptions = []) {
-  const env = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
-  for (const name of ['DATABASE_URL_FILE', 'DATABASE_SCHEMA', 'NODE_OPTIONS']) delete env[name];
+/**
+ * The environment org-structure's commands run with on the scratch database `db`: the service's own role and the
+ * key of its audit chain there (imports and restructurings are audited); `migrate` also gets the administrator's
+ * URL, with which it creates that role.
+ */
+function orgCliEnv(db, { administrator = false } = {}) {
+  const env = { ...withoutCredentials(process.env), DATABASE_URL: db.serviceUrl('org-structure'), AUDIT_KEY: db.auditKey('org-structure'), LOG_LEVEL: 'warn' };
+  if (administrator) env.DATABASE_ADMIN_URL = db.url;
+  for (const name of ['DATABASE_SCHEMA', 'NODE_OPTIONS']) delete env[name];
+  return env;
+}
+
+/** Runs `cli.js <args>` against the scratch database `db`; resolves to its output, duration and peak RSS (MiB). */
+export function runCli(args, db, nodeOptions = []) {
+  const env = orgCliEnv(db, { administrator: args[0] === 'migrate' });
   const timeFile = existsSync(GNU_TIME) ? join(mkdtempSync(join(tmpdir(), 'bench-time-')), 'time.txt') : null;
   const [command, commandArgs] = timeFile
     ? [GNU_TIME, ['-v', '-o', timeFile, process.execPath, ...nodeOptions, CLI, ...args]]
@@ -158,13 +172,13 @@ export function runCli(args, databaseUrl, nodeOptions = []) {
   });
 }
 
-export async function migrate(databaseUrl) {
-  const result = await runCli(['migrate'], databaseUrl);
+export async function migrate(db) {
+  const result = await runCli(['migrate'], db);
   if (!result.ok) throw new Error(`migrate failed: ${result.stdout}${result.stderr}`);
 }
 
-async function measuredImport(databaseUrl, file, rows, log, nodeOptions = []) {
-  const result = await runCli(['import', file], databaseUrl, nodeOptions);
+async function measuredImport(db, file, rows, log, nodeOptions = []) {
+  const result = await runCli(['import', file], db, nodeOptions);
   const expected = `created ${rows}, unchanged 0`;
   const capped = nodeOptions.length > 0;
   if (!result.stdout.includes(expected) && !capped) throw new Error(`import of ${file} failed (exit ${result.code}): ${result.stdout}${result.stderr}`.slice(0, 4_000));
@@ -174,7 +188,7 @@ async function measuredImport(databaseUrl, file, rows, log, nodeOptions = []) {
   return { ...result, ok, rowsPerSecond };
 }
 
-async function applyRestructurings(databaseUrl, dataset, dir, log) {
+async function applyRestructurings(db, dataset, dir, log) {
   const bodies = splitRestructurings(JSON.parse(readFileSync(dataset.files.restructurings, 'utf8')), dir);
   let seconds = 0;
   let mergerSeconds = 0;
@@ -182,7 +196,7 @@ async function applyRestructurings(databaseUrl, dataset, dir, log) {
   let peakRssMiB = 0;
   let slowest = { seconds: 0 };
   for (const [index, { file, body }] of bodies.entries()) {
-    const result = await runCli(['restructure', file], databaseUrl);
+    const result = await runCli(['restructure', file], db);
     if (!result.ok) throw new Error(`restructuring ${index + 1}/${bodies.length} (${body.decisionRef}, ${body.effectiveDate}) refused: ${result.stdout}${result.stderr}`.slice(0, 4_000));
     seconds += result.seconds;
     peakRssMiB = Math.max(peakRssMiB, result.peakRssMiB);
@@ -205,14 +219,15 @@ async function applyRestructurings(databaseUrl, dataset, dir, log) {
   };
 }
 
-async function applyRestructuringsInProcess(databaseUrl, dataset, log) {
+async function applyRestructuringsInProcess(scratch, dataset, log) {
   const dist = (file) => require(join(REPO_ROOT, 'apps/org-structure/dist', file));
   const { applyRestructuringRequest } = require('@contracts/org-structure');
   const { orgDataSource } = dist('infrastructure/database.js');
-  const { loadOrgStructureConfig } = dist('config.js');
+  const { loadOrgStructureCliConfig } = dist('config.js');
   const { RestructuringService } = dist('restructuring/restructuring-service.js');
   const { UnitQueries } = dist('units/unit-queries.js');
-  const db = await orgDataSource(loadOrgStructureConfig({ AUTH_PUBLIC_KEY: 'unused', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' })).initialize();
+  // The service's data source as its commands open it (its own role; no bus, so no NATS credentials).
+  const db = await orgDataSource(loadOrgStructureCliConfig({ DATABASE_URL: scratch.serviceUrl('org-structure'), LOG_LEVEL: 'silent' })).initialize();
   try {
     const service = new RestructuringService(db, { nudge: () => undefined }, new UnitQueries(db));
     const bodies = JSON.parse(readFileSync(dataset.files.restructurings, 'utf8'));
@@ -337,8 +352,8 @@ function copyToFile(client, sql, file) {
 async function timedScratch(admin, work) {
   const db = await createScratchDatabase(admin, 'bench_import');
   try {
-    await migrate(db.url);
-    return await work(db.url);
+    await migrate(db);
+    return await work(db);
   } finally {
     await db.drop();
   }
