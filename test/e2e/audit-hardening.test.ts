@@ -1,5 +1,4 @@
 import { computeHash, GENESIS_HASH, type AuditRecord } from '@platform/audit';
-import { Client } from 'pg';
 import { provinceRows } from './support/dataset';
 import { startPlatform, type Json, type Platform } from './support/platform';
 
@@ -17,15 +16,7 @@ let board: { id: string; token: string };
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
-async function sql<T = Json>(text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: p.database.url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T = Json>(text: string, params: unknown[] = []) => p.sql<T>(text, params);
 
 /** Records of a chain, newest first, as the system-wide auditor reads them. */
 async function records(query: string): Promise<AuditRecord[]> {

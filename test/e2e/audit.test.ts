@@ -11,15 +11,7 @@ let auditor: { token: string; id: string };
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
-async function sql<T = Json>(text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: p.database.url });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T = Json>(text: string, params: unknown[] = []) => p.sql<T>(text, params);
 
 beforeAll(async () => {
   p = await startPlatform();

@@ -1,6 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { OrgSubject } from '@contracts/org-structure';
-import { Client } from 'pg';
 import { waitFor } from '@platform/testing';
 import { provinceRows } from './support/dataset';
 import { startPlatform, type Platform } from './support/platform';
@@ -10,16 +9,10 @@ let p: Platform;
 let provinceId: string;
 
 async function outbox(): Promise<{ total: number; unpublished: number }> {
-  const client = new Client({ connectionString: p.database.url });
-  await client.connect();
-  try {
-    const { rows } = await client.query(
-      'SELECT count(*)::int AS total, count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished FROM org_structure.outbox',
-    );
-    return rows[0];
-  } finally {
-    await client.end();
-  }
+  const [row] = await p.sql<{ total: number; unpublished: number }>(
+    'SELECT count(*)::int AS total, count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished FROM org_structure.outbox',
+  );
+  return row;
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {

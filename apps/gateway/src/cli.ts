@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ROLES } from '@contracts/common';
 import { withFileSecrets } from '@platform/config';
 import { callerTokenKey, generateSigningKeyPair } from '@platform/auth';
-import { migrateServiceDatabase, revertLastMigration, runMigrations } from '@platform/persistence';
+import { migrateServiceDatabase, revertLastMigration } from '@platform/persistence';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -67,15 +67,7 @@ async function main([command, argument, ...rest]: string[]): Promise<number> {
         serviceUrl: config.DATABASE_URL,
         password: config.DATABASE_PASSWORD,
         adminUrl: config.DATABASE_ADMIN_URL,
-        // Connected only now: provisioning may just have created the role.
-        migrate: async () => {
-          const db = await identityDataSource(config).initialize();
-          try {
-            return await runMigrations(db, config.DATABASE_SCHEMA);
-          } finally {
-            await db.destroy();
-          }
-        },
+        dataSource: () => identityDataSource(config),
       });
       out(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
       if (sealed.length) out(`sealed: ${sealed.join(', ')} (the gateway may only read and append)`);

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { CallerTokenSigner, importPrivateKey } from '@platform/auth';
 import type { Logger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient } from '@platform/nats';
-import { assertLeastPrivilege } from '@platform/persistence';
+import { openServiceDataSource } from '@platform/persistence';
 import { createPublicKey } from 'node:crypto';
 import { importSPKI } from 'jose';
 import { DataSource } from 'typeorm';
@@ -53,15 +53,8 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: GATEWAY_LOGGER, useValue: logger },
         {
           provide: DataSource,
-          useFactory: async () => {
-            const db = await identityDataSource(config).initialize();
-            // Never serve on a connection that could rewrite the audit trail (a superuser, the table's owner).
-            await assertLeastPrivilege(db, identityDatabasePlan(config)).catch(async (error: Error) => {
-              await db.destroy();
-              throw error;
-            });
-            return db;
-          },
+          // Never serves on a connection that could rewrite the audit trail (a superuser, the table's owner).
+          useFactory: () => openServiceDataSource(identityDataSource(config), identityDatabasePlan(config)),
         },
         {
           provide: NatsConnectionManager,

@@ -4,7 +4,7 @@ import { applyRestructuringRequest, ORG_SERVICE } from '@contracts/org-structure
 import { AuditLog } from '@platform/audit';
 import { createLogger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient, parsePayload } from '@platform/nats';
-import { migrateServiceDatabase, revertLastMigration, runMigrations } from '@platform/persistence';
+import { migrateServiceDatabase, revertLastMigration } from '@platform/persistence';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import { loadOrgStructureCliConfig, type OrgStructureCliConfig } from './config';
@@ -54,15 +54,7 @@ async function main(argv: string[]): Promise<number> {
         serviceUrl: config.DATABASE_URL,
         password: config.DATABASE_PASSWORD,
         adminUrl: config.DATABASE_ADMIN_URL,
-        // Connected only now: provisioning may just have created the role.
-        migrate: async () => {
-          const db = await orgDataSource(config).initialize();
-          try {
-            return await runMigrations(db, config.DATABASE_SCHEMA);
-          } finally {
-            await db.destroy();
-          }
-        },
+        dataSource: () => orgDataSource(config),
       });
       out(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
       if (sealed.length) out(`sealed: ${sealed.join(', ')} (the service may only read and append)`);

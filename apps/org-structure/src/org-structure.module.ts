@@ -2,7 +2,6 @@ import { ORG_EVENTS_STREAM, ORG_EVENTS_SUBJECTS, ORG_SERVICE } from '@contracts/
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@platform/logging';
 import { ensureStream, handledMessages, jetstream, NatsConnectionManager } from '@platform/nats';
-import { OutboxRelay } from '@platform/persistence';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
@@ -11,7 +10,7 @@ import { AuditController } from './audit/audit.controller';
 import { Scopes } from './domain/scope';
 import type { AfterCommit } from './infrastructure/transactions';
 import { CallerContextInterceptor, CallerTokenVerifier, MessageAccessGuard } from '@platform/auth';
-import { assertLeastPrivilege } from '@platform/persistence';
+import { OutboxRelay, openServiceDataSource } from '@platform/persistence';
 import type { OrgStructureConfig } from './config';
 import { EstablishmentController } from './establishment/establishment.controller';
 import { EstablishmentService } from './establishment/establishment-service';
@@ -70,15 +69,8 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
         { provide: LOGGER, useValue: logger },
         {
           provide: DataSource,
-          useFactory: async () => {
-            const db = await orgDataSource(config).initialize();
-            // Never serve on a connection that could rewrite the audit trail (a superuser, the table's owner).
-            await assertLeastPrivilege(db, orgDatabasePlan(config)).catch(async (error: Error) => {
-              await db.destroy();
-              throw error;
-            });
-            return db;
-          },
+          // Never serves on a connection that could rewrite the audit trail (a superuser, the table's owner).
+          useFactory: () => openServiceDataSource(orgDataSource(config), orgDatabasePlan(config)),
         },
         {
           provide: NatsConnectionManager,

@@ -8,6 +8,7 @@ import { ORG_SERVICE } from '@contracts/org-structure';
 import { natsAuthOptions } from '@platform/nats';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -55,6 +56,8 @@ export interface Platform {
   serviceDatabaseUrl(service: string): string;
   /** The environment a process runs with (its own credentials), for running its operator commands. */
   envOf(process: 'gateway' | 'org-structure'): Record<string, string | undefined>;
+  /** Runs SQL as the database's administrator, for set-up, for assertions, and to play someone who owns the server. */
+  sql<Row = Json>(text: string, params?: unknown[]): Promise<Row[]>;
   /** The audit key of each chain (gateway, org-structure), as the platform's configuration holds them. */
   auditKeys: Record<string, Buffer>;
   http<T = Json>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse<T>>;
@@ -202,6 +205,15 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
     auditKeys,
     serviceDatabaseUrl: (service) => database.serviceUrl(service),
     envOf: (process) => ({ ...(process === 'gateway' ? gatewayEnv : orgEnv) }),
+    async sql<Row>(text: string, params: unknown[] = []) {
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        return (await client.query(text, params)).rows as Row[];
+      } finally {
+        await client.end();
+      }
+    },
     async connectAs(process) {
       const seed = bus.seeds[process];
       if (!seed) throw new Error(`no bus credentials for ${process}`);

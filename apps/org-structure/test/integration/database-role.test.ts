@@ -1,4 +1,4 @@
-import { assertLeastPrivilege, createDataSource, migrateServiceDatabase, runMigrations } from '@platform/persistence';
+import { assertLeastPrivilege, createDataSource, migrateServiceDatabase } from '@platform/persistence';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
 import { Client } from 'pg';
 import { loadOrgStructureCliConfig } from '../../src/config';
@@ -39,14 +39,7 @@ beforeAll(async () => {
     plan: orgDatabasePlan(config()),
     serviceUrl,
     adminUrl: database.url,
-    migrate: async () => {
-      const db = await orgDataSource(config()).initialize();
-      try {
-        return await runMigrations(db, 'org_structure');
-      } finally {
-        await db.destroy();
-      }
-    },
+    dataSource: () => orgDataSource(config()),
   });
   expect(result.sealed).toEqual(['audit_log']);
   // Another service's schema in the same database, as in every deployment.

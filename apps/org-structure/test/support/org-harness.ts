@@ -4,7 +4,7 @@ import { ORG_BUS, ORG_SERVICE } from '@contracts/org-structure';
 import { CallerTokenSigner, callerTokenKey } from '@platform/auth';
 import { createLogger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient, ServiceReplyError, inboxPrefixOf, natsAuthOptions, newNatsUserKey } from '@platform/nats';
-import { migrateServiceDatabase, runMigrations } from '@platform/persistence';
+import { migrateServiceDatabase } from '@platform/persistence';
 import { createTestDatabase, newBusCredentials, startNatsServer, type BusCredentials, type TestDatabase, type TestNatsServer } from '@platform/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
@@ -80,14 +80,7 @@ export async function startOrgHarness(): Promise<OrgHarness> {
     plan: orgDatabasePlan(config),
     serviceUrl: config.DATABASE_URL,
     adminUrl: database.url,
-    migrate: async () => {
-      const migrating = await orgDataSource(config).initialize();
-      try {
-        return await runMigrations(migrating, config.DATABASE_SCHEMA);
-      } finally {
-        await migrating.destroy();
-      }
-    },
+    dataSource: () => orgDataSource(config),
   });
   const db = await orgDataSource(config).initialize();
   const connections = new NatsConnectionManager({ url: nats.url, name: 'test-client', process: 'gateway', seed: bus.seeds.gateway, logger, retryDelayMs: 100 });

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { runMigrations } from './data-source';
 
 /**
  * Least privilege in PostgreSQL (docs/access-control.md). Every service connects as its own login role, never a
@@ -166,18 +167,37 @@ export async function assertLeastPrivilege(db: DataSource, plan: ServiceDatabase
 
 /**
  * Everything a service's schema needs, in order: with an administrator's connection, its roles first and the audit
- * tables sealed last; the migrations in between run as the service itself, so what they create is the service's.
+ * tables sealed last; the migrations in between run as the service itself (a data source made by `dataSource` only
+ * then, since provisioning may just have created its role), so what they create is the service's.
  */
 export async function migrateServiceDatabase(options: {
   plan: ServiceDatabasePlan;
   serviceUrl: string;
   password?: string;
   adminUrl?: string;
-  migrate: () => Promise<string[]>;
+  dataSource: () => DataSource;
 }): Promise<{ applied: string[]; sealed: string[] }> {
   const { plan, serviceUrl, password, adminUrl } = options;
   if (adminUrl) await provisionServiceRole(adminUrl, serviceUrl, plan, password);
-  const applied = await options.migrate();
+  const db = await options.dataSource().initialize();
+  let applied: string[];
+  try {
+    applied = await runMigrations(db, plan.schema);
+  } finally {
+    await db.destroy();
+  }
   const sealed = adminUrl ? await sealAuditTables(adminUrl, serviceUrl, plan) : [];
   return { applied, sealed };
+}
+
+/** A service's data source, opened only on a connection that cannot rewrite its audit trail. */
+export async function openServiceDataSource(dataSource: DataSource, plan: ServiceDatabasePlan): Promise<DataSource> {
+  const db = await dataSource.initialize();
+  try {
+    await assertLeastPrivilege(db, plan);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
 }
