@@ -1,5 +1,5 @@
 import { healthSubject, auditSubjects, type ClientBusContract, type ServiceBusContract } from '@contracts/common';
-import { nkeyAuthenticator, nkeys, type Authenticator } from '@nats-io/transport-node';
+import { nkeyAuthenticator, nkeys, type Authenticator, type NatsConnection } from '@nats-io/transport-node';
 
 /**
  * An authenticated bus (ARCHITECTURE decision 5). Every process connects with its own NKey: the server holds only
@@ -138,4 +138,19 @@ export function natsAuthOptions(process: string, seed: string): { authenticator:
   // Fails here, naming the problem, rather than at the first connection attempt.
   nkeys.fromSeed(bytes);
   return { authenticator: nkeyAuthenticator(bytes), inboxPrefix: inboxPrefixOf(process) };
+}
+
+/**
+ * A NATS server that lets anyone in lets anyone forge events and requests: a process of the platform refuses it
+ * rather than join it (for the server's own reason to refuse anonymous clients, see docs/access-control.md).
+ */
+export class UnauthenticatedBusError extends Error {
+  constructor(server: string) {
+    super(`the NATS server at ${server} does not require authentication; refusing to use it (run it with the platform's NKey configuration)`);
+    this.name = 'UnauthenticatedBusError';
+  }
+}
+
+export function assertAuthenticatedBus(connection: NatsConnection): void {
+  if (connection.info?.auth_required !== true) throw new UnauthenticatedBusError(connection.getServer());
 }

@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@platform/logging';
-import { natsAuthOptions } from './bus-auth';
+import { assertAuthenticatedBus, natsAuthOptions } from './bus-auth';
 
 /**
  * One NATS connection per process, kept alive across server restarts. It never blocks the caller: until the
@@ -71,6 +71,12 @@ export class NatsConnectionManager {
         if (this.closed) {
           await connection.close();
           return;
+        }
+        try {
+          assertAuthenticatedBus(connection);
+        } catch (error) {
+          await connection.close();
+          throw error;
         }
         this.connection = connection;
         this.connected = true;

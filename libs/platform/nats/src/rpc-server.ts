@@ -13,8 +13,8 @@ import { currentRequestId, runWithRequestId, type Logger } from '@platform/loggi
 import { randomUUID } from 'node:crypto';
 import { Observable, throwError } from 'rxjs';
 import type { z } from 'zod';
-import type { Msg } from '@nats-io/transport-node';
-import { natsAuthOptions } from './bus-auth';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
+import { assertAuthenticatedBus, natsAuthOptions } from './bus-auth';
 
 /**
  * Nest's NATS server, with a route lookup that does not first try `JSON.parse` on every subject: for a plain subject
@@ -27,6 +27,17 @@ export class PlatformNatsServer extends ServerNats {
     // object, which Nest's NatsContext hands on as it is.
     if (message.headers) bodies.set(message.headers, message.data);
     return super.handleMessage(channel, message);
+  }
+
+  override async createNatsClient(): Promise<NatsConnection> {
+    const connection: NatsConnection = await super.createNatsClient();
+    try {
+      assertAuthenticatedBus(connection);
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+    return connection;
   }
 
   protected override getRouteFromPattern(pattern: string): string {
