@@ -66,22 +66,7 @@ export class Scope {
    * where the unit stood then.
    */
   async containsAt(db: Queryable, unitId: string, date: string): Promise<boolean> {
-    if (this.roots === null) return true;
-    if (this.roots.length === 0) return false;
-    const rows = await db.query<unknown[]>(
-      `SELECT 1
-         FROM (SELECT v.path,
-                      GREATEST(v.valid_from, LEAST($2::date, COALESCE(v.valid_to - 1, $2::date))) AS day
-                 FROM unit_version v WHERE v.unit_id = $1
-                ORDER BY CASE WHEN $2::date < v.valid_from THEN v.valid_from - $2::date
-                              WHEN v.valid_to IS NOT NULL AND $2::date >= v.valid_to THEN $2::date - v.valid_to + 1
-                              ELSE 0 END
-                LIMIT 1) u
-        WHERE EXISTS (SELECT 1 FROM unit_version r
-                       WHERE r.unit_id = ANY($3::uuid[]) AND r.validity @> u.day AND u.path <@ r.path)`,
-      [unitId, date, this.roots],
-    );
-    return rows.length > 0;
+    return (await this.visibleOn(db, [unitId], [date])).size > 0;
   }
 
   /** Whether the unit lay in scope at any time. */
@@ -93,12 +78,28 @@ export class Scope {
     return rows.length > 0;
   }
 
-  /** Of `unitIds`, those that lay in scope on any of `dates` (brought into each unit's life as `containsAt` does). */
+  /** Of `unitIds`, those that lay in scope on any of `dates`. */
   async visibleAmong(db: Queryable, unitIds: readonly string[], dates: readonly string[]): Promise<Set<string>> {
     if (this.roots === null) return new Set(unitIds);
-    if (this.roots.length === 0 || unitIds.length === 0) return new Set();
-    const rows = await db.query<Array<{ unit_id: string }>>(
-      `SELECT DISTINCT ids.unit_id
+    return new Set([...(await this.visibleOn(db, unitIds, dates)).values()].map((pair) => pair.unitId));
+  }
+
+  /** Of `dates`, those on which the unit lay in scope. */
+  async datesVisible(db: Queryable, unitId: string, dates: readonly string[]): Promise<Set<string>> {
+    if (this.roots === null) return new Set(dates);
+    return new Set([...(await this.visibleOn(db, [unitId], dates)).values()].map((pair) => pair.date));
+  }
+
+  /**
+   * The (unit, date) pairs, of those given, where the unit lay in scope on the date, each date brought into the
+   * unit's life as `containsAt` says; one statement for all of them.
+   */
+  private async visibleOn(db: Queryable, unitIds: readonly string[], dates: readonly string[]): Promise<Map<string, { unitId: string; date: string }>> {
+    const all = () => new Map(unitIds.flatMap((unitId) => dates.map((date) => [`${unitId} ${date}`, { unitId, date }] as const)));
+    if (this.roots === null) return all();
+    if (this.roots.length === 0 || unitIds.length === 0 || dates.length === 0) return new Map();
+    const rows = await db.query<Array<{ unit_id: string; day: string }>>(
+      `SELECT ids.unit_id, d.day::text AS day
          FROM unnest($1::uuid[]) AS ids (unit_id)
          CROSS JOIN unnest($2::date[]) AS d (day)
          CROSS JOIN LATERAL (
@@ -112,7 +113,7 @@ export class Scope {
                        WHERE r.unit_id = ANY($3::uuid[]) AND r.validity @> u.day AND u.path <@ r.path)`,
       [unitIds, dates, this.roots],
     );
-    return new Set(rows.map((row) => row.unit_id));
+    return new Map(rows.map((row) => [`${row.unit_id} ${row.day}`, { unitId: row.unit_id, date: row.day }]));
   }
 
   /** Out of scope on `date` reads as "does not exist", so a unit's existence does not leak; the refusal is audited. */

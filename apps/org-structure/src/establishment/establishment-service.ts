@@ -1,4 +1,4 @@
-import { DomainError, todayIso } from '@contracts/common';
+import { addDays, DomainError, todayIso } from '@contracts/common';
 import {
   OrgErrorCode,
   OrgEventSubject,
@@ -75,7 +75,7 @@ export class EstablishmentService {
       );
       if (!link) throw OrgErrors.recordNotFound('Leadership link', request.linkId);
       // Both units must lie in scope on the link's last day: who may end it is who holds both ends then.
-      const lastDay = dayBefore(request.validTo > link.valid_from ? request.validTo : link.valid_from);
+      const lastDay = addDays(request.validTo > link.valid_from ? request.validTo : link.valid_from, -1);
       if (!(await scope.containsAt(manager, link.leader_id, lastDay)) || !(await scope.containsAt(manager, link.led_id, lastDay))) {
         throw OrgErrors.recordOutOfScope('Leadership link', request.linkId);
       }
@@ -191,7 +191,9 @@ export class EstablishmentService {
         WHERE unit_id = $1 AND ($2::int IS NULL OR year = $2) ORDER BY year, category`,
       [unitId, year ?? null],
     );
-    const shown = await this.visibleDates(unitId, scope, rows.map((r) => `${r.year}-01-01`));
+    // History shows the years the unit lay in the caller's scope: a quota year by its 1 January (a target by its
+    // first year's, a term by its start).
+    const shown = await scope.datesVisible(this.reader, unitId, rows.map((r) => `${r.year}-01-01`));
     return {
       items: rows.filter((r) => shown.has(`${r.year}-01-01`)).map((r: Record<string, string | number | null>) => ({
         unitId: r.unit_id as string,
@@ -220,19 +222,8 @@ export class EstablishmentService {
   async reductionTargets({ unitId }: { unitId: string }, scope = Scope.everywhere()): Promise<{ items: ReductionTargetView[] }> {
     await assertExists(this.reader, unitId, scope);
     const targets = await this.targetViews(this.reader, unitId);
-    const shown = await this.visibleDates(unitId, scope, targets.map((t) => `${t.fromYear}-01-01`));
+    const shown = await scope.datesVisible(this.reader, unitId, targets.map((t) => `${t.fromYear}-01-01`));
     return { items: targets.filter((t) => shown.has(`${t.fromYear}-01-01`)) };
-  }
-
-  /**
-   * History is visible for the periods a unit lay in the caller's scope: of the dates given, those on which it did
-   * (a quota year by its 1 January, a target by its first year, a term by its start).
-   */
-  private async visibleDates(unitId: string, scope: Scope, dates: string[]): Promise<Set<string>> {
-    if (scope.isEverywhere) return new Set(dates);
-    const shown = new Set<string>();
-    for (const date of new Set(dates)) if (await scope.containsAt(this.reader, unitId, date)) shown.add(date);
-    return shown;
   }
 
   /**
@@ -313,7 +304,7 @@ export class EstablishmentService {
         ORDER BY start_date`,
       [unitId, asOf ?? null],
     );
-    const shown = await this.visibleDates(unitId, scope, rows.map((r) => r.start_date));
+    const shown = await scope.datesVisible(this.reader, unitId, rows.map((r) => r.start_date));
     return {
       items: rows.filter((r) => shown.has(r.start_date)).map((r: Record<string, string>) => ({
         id: r.id,
@@ -381,10 +372,4 @@ async function assertExists(manager: Queryable, unitId: string, scope = Scope.ev
   if (rows.length === 0) throw OrgErrors.unitNotFound(unitId);
   if (date) await scope.requireAt(manager, unitId, date);
   else await scope.requireEver(manager, unitId);
-}
-
-function dayBefore(date: string): string {
-  const day = new Date(`${date}T00:00:00Z`);
-  day.setUTCDate(day.getUTCDate() - 1);
-  return day.toISOString().slice(0, 10);
 }

@@ -1,4 +1,4 @@
-import { isAcceptedDate, todayIso } from '@contracts/common';
+import { addDays, isAcceptedDate, todayIso } from '@contracts/common';
 import type {
   ApplyRestructuringRequest,
   CreateUnitRequest,
@@ -115,9 +115,7 @@ export class RestructuringService {
    * effective date (a unit merged away, or moved in), and only the operations touching one of them.
    */
   private async redacted(view: RestructuringView, scope: Scope): Promise<RestructuringView> {
-    const before = new Date(`${view.effectiveDate}T00:00:00Z`);
-    before.setUTCDate(before.getUTCDate() - 1);
-    const visible = await scope.visibleAmong(poolReader(this.db), view.affectedUnitIds, [before.toISOString().slice(0, 10), view.effectiveDate]);
+    const visible = await scope.visibleAmong(poolReader(this.db), view.affectedUnitIds, [addDays(view.effectiveDate, -1), view.effectiveDate]);
     return {
       ...view,
       operations: view.operations

@@ -1,4 +1,4 @@
-import { isAcceptedDate, isCalendarDate, isoDate, isoInstant } from './dates';
+import { addDays, isAcceptedDate, isCalendarDate, isoDate, isoInstant } from './dates';
 
 describe('dates', () => {
   it('a calendar date is a real day written YYYY-MM-DD', () => {
@@ -25,5 +25,13 @@ describe('dates', () => {
   it('instants are held to the same years', () => {
     expect(isoInstant.safeParse('2025-07-01T00:00:00Z').success).toBe(true);
     expect(isoInstant.safeParse('0000-01-01T00:00:00Z').success).toBe(false);
+  });
+});
+
+describe('addDays', () => {
+  it('counts calendar days across months, years and leap days', () => {
+    expect(addDays('2025-03-01', -1)).toBe('2025-02-28');
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
   });
 });

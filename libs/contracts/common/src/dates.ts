@@ -50,3 +50,10 @@ export const isoInstant = z.iso
 export function todayIso(now: Date = new Date()): IsoDate {
   return now.toISOString().slice(0, 10);
 }
+
+/** The calendar date `days` after `date` (before, when negative), both `YYYY-MM-DD`. */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  return day.toISOString().slice(0, 10);
+}
