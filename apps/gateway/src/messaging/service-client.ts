@@ -11,14 +11,21 @@ import type { CallContext } from '../http/call-context';
  */
 @Injectable()
 export class ServiceClient {
+  /** Subject → the service answering it; subjects are few and fixed, so each is looked up once. */
+  private readonly services = new Map<string, string>();
+
   constructor(
     @Inject(NatsRpcClient) private readonly rpc: NatsRpcClient,
     @Inject(CallerTokenSigner) private readonly signer: CallerTokenSigner,
   ) {}
 
   async send<Response>(subject: string, payload: unknown, call: CallContext): Promise<Response> {
-    const service = serviceAnswering(PLATFORM_SERVICES, subject);
-    if (!service) throw new Error(`no service answers ${subject}`);
+    let service = this.services.get(subject);
+    if (!service) {
+      service = serviceAnswering(PLATFORM_SERVICES, subject) ?? undefined;
+      if (!service) throw new Error(`no service answers ${subject}`);
+      this.services.set(subject, service);
+    }
     return this.rpc.request<Response>(subject, payload, {
       requestId: call.requestId,
       headersFor: (body) => ({ [CALLER_HEADER]: this.signer.sign(call.caller, { service, subject, body }) }),
