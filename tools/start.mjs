@@ -116,7 +116,10 @@ async function main() {
 
   // Each process sees its own credentials only; nothing of the caller's environment that names another's.
   const envOf = (name) => ({
-    ...withoutCredentials(process.env),
+    ...credentials.withoutCredentials(process.env),
+    // Only `create-admin` reads the administrator's first password; the apps are started without it.
+    ADMIN_PASSWORD: process.env.ADMIN_PASSWORD,
+    ADMIN_PASSWORD_FILE: process.env.ADMIN_PASSWORD_FILE,
     NATS_URL: nats.url,
     DATABASE_URL: credentials.withCredentials(postgres.url, processes[name].databaseRole, ''),
     ...processes[name].env,
@@ -144,22 +147,6 @@ async function main() {
   console.log(`Platform ready: API ${BASE_URL}/api/v1 — Swagger UI ${BASE_URL}/api/docs`);
   for (const line of loginHelp(admin)) console.log(line);
   console.log('Press Ctrl-C to stop.');
-}
-
-/** The caller's environment without credentials meant for one process: each app is given its own below. */
-function withoutCredentials(env) {
-  const names = ['DATABASE_URL', 'DATABASE_PASSWORD', 'DATABASE_ADMIN_URL', 'NATS_NKEY_SEED', 'AUDIT_KEY', 'AUTH_SIGNING_KEY',
-    'CALLER_TOKEN_SECRET', 'CALLER_TOKEN_KEY', 'AUTH_PUBLIC_KEY', 'ADMIN_PASSWORD'];
-  // An undefined value keeps a variable out of a child's environment (also where the parent's is merged in).
-  const kept = { ...env };
-  for (const name of names) {
-    kept[name] = undefined;
-    kept[`${name}_FILE`] = undefined;
-  }
-  // Only `create-admin` reads the administrator's first password; the apps are started without it.
-  kept.ADMIN_PASSWORD = env.ADMIN_PASSWORD;
-  kept.ADMIN_PASSWORD_FILE = env.ADMIN_PASSWORD_FILE;
-  return kept;
 }
 
 /** What `create-admin` said: the administrator's username, and whether it was created now with a generated password. */

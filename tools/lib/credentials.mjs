@@ -110,3 +110,20 @@ export function withCredentials(url, user, password) {
   parsed.password = password;
   return parsed.toString();
 }
+
+/** Variables naming one process's credentials, each also as `NAME_FILE`. */
+export const CREDENTIAL_VARIABLES = ['DATABASE_URL', 'DATABASE_PASSWORD', 'DATABASE_ADMIN_URL', 'NATS_URL', 'NATS_NKEY_SEED', 'AUDIT_KEY',
+  'AUTH_SIGNING_KEY', 'CALLER_TOKEN_SECRET', 'CALLER_TOKEN_KEY', 'AUTH_PUBLIC_KEY', 'ADMIN_PASSWORD'];
+
+/**
+ * `env` without any process's credentials, so that a tool's own environment never hands one process's to another.
+ * An undefined value keeps a variable out of a child's environment, also where the parent's is merged in.
+ */
+export function withoutCredentials(env = process.env) {
+  const kept = { ...env };
+  for (const name of CREDENTIAL_VARIABLES) {
+    kept[name] = undefined;
+    kept[`${name}_FILE`] = undefined;
+  }
+  return kept;
+}
