@@ -7,3 +7,4 @@ export * from './validation';
 export * from './access';
 export * from './audit';
 export * from './bus';
+export * from './events';
