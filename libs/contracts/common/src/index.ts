@@ -8,3 +8,4 @@ export * from './access';
 export * from './audit';
 export * from './bus';
 export * from './events';
+export * from './routes';
