@@ -1,15 +1,12 @@
-import { auditEventsRequest, auditSubjects, auditVerifyRequest, AuthErrorCode, DomainError, Permission, type CallerIdentity } from '@contracts/common';
+import { auditRoutes, AuthErrorCode, DomainError, type AuditEventsRequest, type AuditVerifyRequest, type CallerIdentity } from '@contracts/common';
 import { ORG_SERVICE } from '@contracts/org-structure';
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import { AuditLog } from '@platform/audit';
-import { Caller, RequiresPermission } from '@platform/auth';
 import { currentRequestId } from '@platform/logging';
-import { parsePayload } from '@platform/nats';
-import { Scopes } from '../domain/scope';
 import { auditedFailures } from '../infrastructure/transactions';
+import { HandlesRoute, type OrgCall } from '../routes';
 
-const SUBJECTS = auditSubjects(ORG_SERVICE);
+const ROUTES = auditRoutes(ORG_SERVICE);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const actorOf = (caller: CallerIdentity) => ({
@@ -26,16 +23,10 @@ const actorOf = (caller: CallerIdentity) => ({
  */
 @Controller()
 export class AuditController {
-  constructor(
-    @Inject(AuditLog) private readonly audit: AuditLog,
-    @Inject(Scopes) private readonly scopes: Scopes,
-  ) {}
+  constructor(@Inject(AuditLog) private readonly audit: AuditLog) {}
 
-  @MessagePattern(SUBJECTS.events)
-  @RequiresPermission(Permission.AuditRead)
-  async events(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    const request = parsePayload(auditEventsRequest, data);
-    const scope = await this.scopes.of(caller, Permission.AuditRead);
+  @HandlesRoute(ROUTES.events)
+  async events(request: AuditEventsRequest, { caller, scope }: OrgCall) {
     await this.audit.append({
       actor: actorOf(caller),
       action: 'audit.read',
@@ -51,11 +42,8 @@ export class AuditController {
     );
   }
 
-  @MessagePattern(SUBJECTS.verify)
-  @RequiresPermission(Permission.AuditRead)
-  async verify(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    const request = parsePayload(auditVerifyRequest, data);
-    const scope = await this.scopes.of(caller, Permission.AuditRead);
+  @HandlesRoute(ROUTES.verify)
+  async verify(request: AuditVerifyRequest, { caller, scope }: OrgCall) {
     const denied = !scope.isEverywhere;
     await this.audit.append({
       actor: actorOf(caller),
