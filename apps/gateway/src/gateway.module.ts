@@ -22,10 +22,14 @@ import { IdentityStore } from './identity/identity-store';
 import { LoginThrottle } from './identity/login-throttle';
 import { AccessTokens } from './identity/tokens';
 import { ServiceClient } from './messaging/service-client';
+import { forwardingController } from './http/forwarded-routes';
+import { SERVICE_ROUTES } from '@contracts/registry';
 import { SuccessorFollower } from './identity/successor-follower';
-import { OrgController } from './org/org.controller';
 import { AUDIT_TRAIL, GATEWAY_CONFIG, GATEWAY_LOGGER } from './tokens';
 import type { AuditTrail } from './audit/audit-trail';
+
+/** Every route of the services that the gateway serves by forwarding it, from their route tables. */
+const ServiceRoutesController = forwardingController('ServiceRoutesController', SERVICE_ROUTES);
 
 @Module({})
 export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -47,7 +51,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     })();
     return {
       module: GatewayModule,
-      controllers: [HealthController, AuthController, AdminController, AuditController, OrgController],
+      controllers: [HealthController, AuthController, AdminController, AuditController, ServiceRoutesController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useValue: logger },

@@ -1,14 +1,13 @@
-import { auditEventsRequest, auditSubjects, auditVerifyRequest, AuthErrorCode, Permission, scopeFor } from '@contracts/common';
+import { auditChainVerification, auditEventsRequest, auditRoutes, auditVerifyRequest, AuthErrorCode, scopeFor } from '@contracts/common';
 import { PLATFORM_SERVICES } from '@contracts/registry';
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '@platform/audit';
 import { RequiresPermission } from '@platform/auth';
 import { z } from 'zod';
 import { actorOf } from '../identity/auth-service';
 import { Call, type CallContext } from '../http/call-context';
-import { ApiProblems, ApiZodQuery } from '../http/openapi';
+import { ApiOperationDoc, jsonSchemaOf, operationDocOf, responseSchemaOf } from '../http/openapi';
 import { HttpProblem } from '../http/problem';
 import { validate } from '../http/validation';
 import { ServiceClient } from '../messaging/service-client';
@@ -29,13 +28,17 @@ const verifyQuery = z
   .refine((q) => (q.headSeq === undefined) === (q.headHash === undefined), { message: 'give headSeq and headHash together', path: ['headHash'] })
   .refine((q) => q.headSeq === undefined || q.service !== undefined, { message: 'a head belongs to one chain: name its service', path: ['service'] });
 
+/** The audit routes as every service states them; here they reach the chain the `service` parameter names. */
+const ROUTES = auditRoutes('{service}');
+
+/** Every chain verified at once. */
+const verification = z.object({ ok: z.boolean().meta({ description: 'Every chain verified' }), chains: z.array(auditChainVerification) });
+
 /**
  * The audit trails. A system-wide auditor reads and verifies every chain; an auditor over a unit reads only the
  * records a service files under units in their scope (the gateway's own chain and verification need a system-wide
  * role). Every read and every verification is itself on record, refusals included.
  */
-@ApiTags('audit')
-@ApiBearerAuth()
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(
@@ -45,13 +48,11 @@ export class AuditController {
   ) {}
 
   @Get('events')
-  @RequiresPermission(Permission.AuditRead)
-  @ApiOperation({ summary: "Audit records of one chain, newest first; a scoped auditor sees the records of units in scope; reading is audited" })
-  @ApiZodQuery(eventsQuery)
-  @ApiProblems(401, 403)
+  @RequiresPermission(ROUTES.events.permission)
+  @ApiOperationDoc({ ...operationDocOf(ROUTES.events), query: jsonSchemaOf(eventsQuery) })
   async events(@Query() query: Record<string, unknown>, @Call() call: CallContext, @Req() http: FastifyRequest) {
     const { service, ...filter } = validate(eventsQuery, query);
-    const systemWide = scopeFor(call.caller, Permission.AuditRead) === null;
+    const systemWide = scopeFor(call.caller, ROUTES.events.permission) === null;
     const refused = service === 'gateway' && !systemWide;
     await this.trail.record({
       action: 'audit.read',
@@ -63,21 +64,22 @@ export class AuditController {
     });
     if (refused) markRefusalRecorded(http);
     if (refused) throw new HttpProblem(403, AuthErrorCode.Forbidden, 'Forbidden', "The gateway's audit chain needs an auditor over the whole system");
-    return service === 'gateway' ? this.log.query(filter) : this.services.send(auditSubjects(service).events, filter, call);
+    return service === 'gateway' ? this.log.query(filter) : this.services.call(auditRoutes(service).events, filter, call);
   }
 
   @Get('verify')
-  @RequiresPermission(Permission.AuditRead)
-  @ApiOperation({
+  @RequiresPermission(ROUTES.verify.permission)
+  @ApiOperationDoc({
+    ...operationDocOf(ROUTES.verify),
     summary:
       'Recompute every chain (or one): any modified, deleted, reordered or unkeyed record is reported; with headSeq and ' +
       'headHash, a chain that ends before that exported head is reported as truncated',
+    query: jsonSchemaOf(verifyQuery),
+    success: { status: 200, description: 'OK', schema: responseSchemaOf(verification) },
   })
-  @ApiZodQuery(verifyQuery)
-  @ApiProblems(401, 403)
   async verify(@Query() query: Record<string, unknown>, @Call() call: CallContext, @Req() http: FastifyRequest) {
     const request = validate(verifyQuery, query);
-    const systemWide = scopeFor(call.caller, Permission.AuditRead) === null;
+    const systemWide = scopeFor(call.caller, ROUTES.verify.permission) === null;
     await this.trail.record({
       action: 'audit.verify',
       outcome: systemWide ? 'success' : 'denied',
@@ -93,8 +95,8 @@ export class AuditController {
       AUDITED_SERVICES.filter((service) => !request.service || request.service === service).map(async (service) =>
         service === 'gateway'
           ? { service, ...(await this.log.verify({ expectedHead })), head: await this.log.head() }
-          : this.services.send<Record<string, unknown>>(
-              auditSubjects(service).verify,
+          : this.services.call(
+              auditRoutes(service).verify,
               validate(auditVerifyRequest, expectedHead ? { expectedHeadSeq: expectedHead.seq, expectedHeadHash: expectedHead.hash } : {}),
               call,
             ),
