@@ -1,11 +1,19 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { CALLER_HEADER, type CallerIdentity, type ClientBusContract } from '@contracts/common';
-import { ORG_BUS, ORG_SERVICE } from '@contracts/org-structure';
+import { auditRoutes, CALLER_HEADER, type AnyRoute, type CallerIdentity, type ClientBusContract } from '@contracts/common';
+import { ORG_BUS, ORG_ERRORS, ORG_ROUTES, ORG_SERVICE } from '@contracts/org-structure';
 import { CallerTokenSigner, callerTokenKey } from '@platform/auth';
 import { createLogger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient, ServiceReplyError, inboxPrefixOf, natsAuthOptions, newNatsUserKey } from '@platform/nats';
 import { migrateServiceDatabase } from '@platform/persistence';
-import { createTestDatabase, newBusCredentials, startNatsServer, type BusCredentials, type TestDatabase, type TestNatsServer } from '@platform/testing';
+import {
+  createTestDatabase,
+  newBusCredentials,
+  routeAnswerProblems,
+  startNatsServer,
+  type BusCredentials,
+  type TestDatabase,
+  type TestNatsServer,
+} from '@platform/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -101,12 +109,15 @@ export async function startOrgHarness(): Promise<OrgHarness> {
       extraConnections.push(connection);
       return connection;
     },
-    call: async (subject, payload, caller = SYSTEM_ADMINISTRATOR) =>
-      rpc.request(
+    call: async <T>(subject: string, payload: unknown, caller: CallerIdentity | null = SYSTEM_ADMINISTRATOR) => {
+      const answer = rpc.request<T>(
         subject,
         payload,
         caller ? { headersFor: (body) => ({ [CALLER_HEADER]: signer.sign(caller, { service: ORG_SERVICE, subject, body }) }) } : {},
-      ),
+      );
+      await checkAgainstRoute(subject, answer);
+      return answer;
+    },
     async startService() {
       service = await createOrgStructureService(config, logger);
       await service.listen();
@@ -126,6 +137,24 @@ export async function startOrgHarness(): Promise<OrgHarness> {
   };
   await harness.startService();
   return harness;
+}
+
+const ROUTES_BY_SUBJECT = new Map<string, AnyRoute>([...Object.values(ORG_ROUTES), ...Object.values(auditRoutes(ORG_SERVICE))].map((route) => [route.subject, route]));
+const SERVICE_CODES = new Set(Object.keys(ORG_ERRORS));
+
+/**
+ * Every answer to a route's subject is held to the route: a result must be what its response schema describes, an
+ * error one the route declares. A test that gets anything else fails with the difference.
+ */
+async function checkAgainstRoute(subject: string, answer: Promise<unknown>): Promise<void> {
+  const route = ROUTES_BY_SUBJECT.get(subject);
+  if (!route) return;
+  const outcome = await answer.then(
+    (body) => ({ ok: true as const, body }),
+    (error: unknown) => (error instanceof ServiceReplyError ? { ok: false as const, code: error.payload.code } : null),
+  );
+  const problems = outcome ? routeAnswerProblems(route, outcome, SERVICE_CODES) : [];
+  if (problems.length > 0) throw new Error(`${subject}: ${problems.join('; ')}`);
 }
 
 /** The typed error a call failed with. */
