@@ -1,15 +1,12 @@
 import { Reflector } from '@nestjs/core';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants.js';
 import { declaredAccess } from '@platform/auth';
-import { AuditController } from './audit/audit.controller';
-import { EstablishmentController } from './establishment/establishment.controller';
-import { HealthController } from './health/health.controller';
-import { ImportsController } from './imports/imports.controller';
-import { RestructuringController } from './restructuring/restructuring.controller';
-import { StatisticsController } from './statistics/statistics.controller';
-import { UnitsController } from './units/units.controller';
+import { ORG_SERVICE } from '@contracts/org-structure';
+import { auditController, healthController } from '@platform/service-kit';
+import { orgStructureService } from './service';
 
-const CONTROLLERS = [UnitsController, RestructuringController, StatisticsController, ImportsController, EstablishmentController, HealthController, AuditController];
+const HealthController = healthController(ORG_SERVICE);
+const CONTROLLERS = [...orgStructureService.controllers, HealthController, auditController(ORG_SERVICE)];
 
 /* Every message handler declares the permission it needs (or that it is a health probe); none is left open. */
 describe('message handlers declare their access', () => {
