@@ -7,12 +7,13 @@
 //      PostgreSQL under .data/postgres; NATS: NATS_URL (a server that authorises the keys above), else nats-server
 //      started on 127.0.0.1:NATS_PORT (4223) with JetStream and authentication under .data/nats; a NATS without
 //      authentication (such as a machine's own on 4222) is never used;
-//   4. migrates both schemas (org_structure, identity) as the services' own roles, created and sealed with the
-//      administrator's connection, and creates the first administrator when there is none,
+//   4. migrates every service's schema (the registry's, libs/contracts/registry, and the identity schema) as the
+//      services' own roles, created and sealed with the administrator's connection, and creates the first
+//      administrator when there is none,
 //      with ADMIN_USERNAME / ADMIN_PASSWORD when set, else a generated password shown once and kept in
 //      .data/admin-password (owner-only);
 //   5. loads the demo data on the first run through the operator commands (tools/demo);
-//   6. runs the gateway and the org-structure service side by side and, once ready, says how to log in;
+//   6. runs the gateway and every registered service side by side and, once ready, says how to log in;
 //   7. Ctrl-C (or SIGTERM) stops the apps, then NATS and PostgreSQL if it started them, and exits 0.
 //
 // Only Node's own modules are imported up front: node_modules may not exist yet.
@@ -20,6 +21,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { join, relative as relativePath } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -34,12 +36,24 @@ const KEYS_DIR = join(DATA_DIR, 'keys');
 const NATS_PORT = Number(process.env.NATS_PORT || 4223);
 const ADMIN_PASSWORD_FILE = join(DATA_DIR, 'admin-password');
 const READY_TIMEOUT_MS = 60_000;
-const APPS = [
-  { name: 'gateway', main: 'apps/gateway/dist/main.js', color: 'cyan' },
-  { name: 'org-structure', main: 'apps/org-structure/dist/main.js', color: 'magenta' },
-];
-const ORG_CLI = 'apps/org-structure/dist/cli.js';
 const GATEWAY_CLI = 'apps/gateway/dist/cli.js';
+const COLORS = ['magenta', 'green', 'yellow', 'blue', 'red', 'white'];
+/** The gateway and every service of the registry (libs/contracts/registry), read once the build has made it. */
+let platform = [];
+
+function platformApps() {
+  const { PLATFORM_SERVICES } = createRequire(import.meta.url)('@contracts/registry');
+  return [
+    { name: 'gateway', main: 'apps/gateway/dist/main.js', cli: GATEWAY_CLI, color: 'cyan', service: null },
+    ...PLATFORM_SERVICES.map((service, index) => ({
+      name: service.bus.service,
+      main: `apps/${service.app}/dist/main.js`,
+      cli: `apps/${service.app}/dist/cli.js`,
+      color: COLORS[index % COLORS.length],
+      service,
+    })),
+  ];
+}
 
 const log = (line) => console.log(`[start] ${line}`);
 const warn = (line) => console.error(`[start] ${line}`);
@@ -89,7 +103,8 @@ async function main() {
   }
   log('building: npm run build');
   await run(npmCommand(), ['run', 'build'], 'the build (npm run build)');
-  const missing = [...APPS.map((app) => app.main), ORG_CLI, GATEWAY_CLI].filter((file) => !existsSync(join(ROOT, file)));
+  platform = platformApps();
+  const missing = platform.flatMap((app) => [app.main, app.cli]).filter((file) => !existsSync(join(ROOT, file)));
   if (missing.length) throw new Error(`the build produced no ${missing.join(', ')}`);
 
   const infra = await import('./lib/infra.mjs');
@@ -124,11 +139,14 @@ async function main() {
     DATABASE_URL: credentials.withCredentials(postgres.url, processes[name].databaseRole, ''),
     ...processes[name].env,
   });
-  const gatewayEnv = envOf('gateway');
-  const orgEnv = envOf('org-structure');
+  const envs = Object.fromEntries(platform.map((app) => [app.name, envOf(app.name)]));
+  const gatewayEnv = envs.gateway;
   const asAdministrator = { DATABASE_ADMIN_URL: postgres.url };
-  log('migrating the org_structure schema (its role created and its audit table sealed with the administrator\'s connection)');
-  await run(process.execPath, [ORG_CLI, 'migrate'], 'the org_structure migration', { ...orgEnv, ...asAdministrator });
+  for (const { name, cli, service } of platform.filter((app) => app.service)) {
+    const schema = service.database.schema;
+    log(`migrating the ${schema} schema of ${name} (its role created and its audit table sealed with the administrator's connection)`);
+    await run(process.execPath, [cli, 'migrate'], `the ${schema} migration`, { ...envs[name], ...asAdministrator });
+  }
   log('migrating the identity schema');
   await run(process.execPath, [GATEWAY_CLI, 'migrate'], 'the identity migration', { ...gatewayEnv, ...asAdministrator });
   log('making sure an administrator exists');
@@ -137,10 +155,10 @@ async function main() {
       showOutput: true,
     }),
   );
-  await loadDemoOnce(orgEnv, infra.redact(postgres.url));
+  await loadDemoOnce(envs['org-structure'], infra.redact(postgres.url));
 
   if (await portTaken(PORT)) throw new Error(`port ${PORT} was taken while the platform was being prepared; free it or set PORT`);
-  await startApps({ gateway: gatewayEnv, 'org-structure': orgEnv });
+  await startApps(envs);
   await waitUntilReady();
 
   console.log('');
@@ -193,7 +211,7 @@ async function acquire(promise) {
 async function startApps(envs) {
   const { concurrently } = await import('concurrently');
   apps = concurrently(
-    APPS.map((app) => ({
+    platform.map((app) => ({
       name: app.name,
       // `exec` lets the shell hand over to node, so signals reach the app itself.
       command: `${process.platform === 'win32' ? '' : 'exec '}"${process.execPath}" ${app.main}`,

@@ -5,13 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { GATEWAY_BUS, PLATFORM_SERVICES } = require('@contracts/registry');
+const { GATEWAY_BUS, PLATFORM_SERVICE_BUSES } = require('@contracts/registry');
 const { newBusCredentials } = require('@platform/testing');
 const { callerTokenKey } = require('@platform/auth');
 
 /** Every process's NKey seed, and the users (public keys, permissions) the run's nats-server lists. */
 export function busCredentials() {
-  return newBusCredentials([GATEWAY_BUS], PLATFORM_SERVICES);
+  return newBusCredentials([GATEWAY_BUS], PLATFORM_SERVICE_BUSES);
 }
 
 /** The gateway's caller-token secret; `keyOf(service)` is the key that service checks tokens with (base64). */

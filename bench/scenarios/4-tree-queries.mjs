@@ -62,7 +62,7 @@ export async function run({ scale = 'small', log = () => undefined, workDir, adm
     throw error;
   });
   const { db: scratch, dataset, imported, history } = loaded;
-  const { orgDataSource } = require(join(REPO_ROOT, 'apps/org-structure/dist/infrastructure/database.js'));
+  const { orgDataSource } = require(join(REPO_ROOT, 'apps/org-structure/dist/service.js'));
   const { loadOrgStructureCliConfig } = require(join(REPO_ROOT, 'apps/org-structure/dist/config.js'));
   const { UnitQueries } = require(join(REPO_ROOT, 'apps/org-structure/dist/units/unit-queries.js'));
   const { StatisticsQueries } = require(join(REPO_ROOT, 'apps/org-structure/dist/statistics/statistics-queries.js'));

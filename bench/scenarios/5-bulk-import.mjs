@@ -222,14 +222,20 @@ async function applyRestructurings(db, dataset, dir, log) {
 async function applyRestructuringsInProcess(scratch, dataset, log) {
   const dist = (file) => require(join(REPO_ROOT, 'apps/org-structure/dist', file));
   const { applyRestructuringRequest } = require('@contracts/org-structure');
-  const { orgDataSource } = dist('infrastructure/database.js');
+  const { orgDataSource, orgStructureService } = dist('service.js');
+  const { UnitOfWork } = require('@platform/service-kit');
   const { loadOrgStructureCliConfig } = dist('config.js');
   const { RestructuringService } = dist('restructuring/restructuring-service.js');
   const { UnitQueries } = dist('units/unit-queries.js');
   // The service's data source as its commands open it (its own role; no bus, so no NATS credentials).
   const db = await orgDataSource(loadOrgStructureCliConfig({ DATABASE_URL: scratch.serviceUrl('org-structure'), LOG_LEVEL: 'silent' })).initialize();
   try {
-    const service = new RestructuringService(db, { nudge: () => undefined }, new UnitQueries(db));
+    const service = new RestructuringService(
+      db,
+      // Unaudited, as before: this measures the restructurings themselves.
+      new UnitOfWork({ dataSource: db, audit: null, nudge: () => undefined, actionPrefix: 'org', constraintErrors: orgStructureService.constraintErrors }),
+      new UnitQueries(db),
+    );
     const bodies = JSON.parse(readFileSync(dataset.files.restructurings, 'utf8'));
     const startedAt = process.hrtime.bigint();
     for (const [index, body] of bodies.entries()) {

@@ -1,5 +1,5 @@
 import { auditRoutes, Permission, type AnyRoute } from '@contracts/common';
-import { PLATFORM_SERVICES, SERVICE_ROUTES } from '@contracts/registry';
+import { PLATFORM_SERVICE_NAMES, SERVICE_ROUTES } from '@contracts/registry';
 import { importPKCS8, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { provinceRows } from './support/dataset';
@@ -23,7 +23,7 @@ const ACCESS_OF: Record<Permission, Access> = {
 };
 
 /** Every route the services' tables state: their forwarded routes, and the audit routes each answers. */
-const TABLE_ROUTES: AnyRoute[] = [...SERVICE_ROUTES, ...PLATFORM_SERVICES.flatMap(({ service }) => Object.values(auditRoutes(service)))];
+const TABLE_ROUTES: AnyRoute[] = [...SERVICE_ROUTES, ...PLATFORM_SERVICE_NAMES.flatMap((service) => Object.values(auditRoutes(service)))];
 const keyOf = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
 interface RouteRule {
   access: Access;

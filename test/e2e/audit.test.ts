@@ -104,7 +104,7 @@ it('verifies every chain, and detects a modified record', async () => {
 it('has operator commands to export a head and verify a chain against it', () => {
   const cli = (app: string, ...args: string[]) =>
     spawnSync(process.execPath, [join(__dirname, '..', '..', `apps/${app}/dist/cli.js`), ...args], {
-      env: { ...p.envOf(app as 'gateway' | 'org-structure'), LOG_LEVEL: 'silent' },
+      env: { ...p.envOf(app), LOG_LEVEL: 'silent' },
       encoding: 'utf8',
     });
   const head = JSON.parse(cli('gateway', 'audit:head').stdout);

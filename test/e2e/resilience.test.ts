@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { OrgSubject } from '@contracts/org-structure';
+import { ORG_SERVICE, OrgSubject } from '@contracts/org-structure';
 import { waitFor } from '@platform/testing';
 import { provinceRows } from './support/dataset';
 import { startPlatform, type Platform } from './support/platform';
@@ -39,7 +39,7 @@ describe('when org-structure is killed', () => {
       effectiveDate: '2025-07-01',
       operations: [{ type: 'rename', unit: { id: provinceId }, name: 'Tỉnh ủy Tuyên Quang (mới)' }],
     });
-    await p.killOrgStructure();
+    await p.killService(ORG_SERVICE);
 
     const { result: down, ms } = await timed(() => p.http('GET', `/api/v1/org/units/${provinceId}`));
     expect(down.status).toBe(503);
@@ -53,7 +53,7 @@ describe('when org-structure is killed', () => {
     expect(ready.body.checks['org-structure']).toBe('down');
     expect((await p.http('GET', '/health/live')).status).toBe(200);
 
-    await p.startOrgStructure();
+    await p.startService(ORG_SERVICE);
     const back = await p.http('GET', `/api/v1/org/units/${provinceId}?asOf=2025-07-01`);
     expect(back.status).toBe(200);
     expect(back.body.name).toBe('Tỉnh ủy Tuyên Quang (mới)');
@@ -71,7 +71,7 @@ describe('when the service does not answer in time', () => {
   });
 
   it('answers 504 after the configured timeout', async () => {
-    await p.killOrgStructure();
+    await p.killService(ORG_SERVICE);
     // A replica that listens on the subject but never replies: the request must time out, not hang.
     rogue = await p.connectAs('org-structure');
     rogue.subscribe(OrgSubject.unitGet, { callback: () => undefined });
@@ -84,7 +84,7 @@ describe('when the service does not answer in time', () => {
     expect(ms).toBeLessThan(p.requestTimeoutMs + 1_000);
 
     await rogue.close();
-    await p.startOrgStructure();
+    await p.startService(ORG_SERVICE);
   });
 });
 

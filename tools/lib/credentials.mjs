@@ -66,7 +66,7 @@ export function ensurePlatformCredentials(dir) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const clients = [registry.GATEWAY_BUS];
-  const services = registry.PLATFORM_SERVICES;
+  const services = registry.PLATFORM_SERVICE_BUSES;
   const names = [...clients.map((client) => client.process), ...services.map((service) => service.service)];
 
   const publicKeys = {};

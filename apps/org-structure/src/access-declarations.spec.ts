@@ -3,15 +3,11 @@ import { ORG_ROUTES, ORG_SERVICE } from '@contracts/org-structure';
 import { Reflector } from '@nestjs/core';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants.js';
 import { boundRoute, declaredAccess } from '@platform/auth';
-import { AuditController } from './audit/audit.controller';
-import { EstablishmentController } from './establishment/establishment.controller';
-import { HealthController } from './health/health.controller';
-import { ImportsController } from './imports/imports.controller';
-import { RestructuringController } from './restructuring/restructuring.controller';
-import { StatisticsController } from './statistics/statistics.controller';
-import { UnitsController } from './units/units.controller';
+import { auditController, healthController } from '@platform/service-kit';
+import { orgStructureService } from './service';
 
-const CONTROLLERS = [UnitsController, RestructuringController, StatisticsController, ImportsController, EstablishmentController, HealthController, AuditController];
+const HealthController = healthController(ORG_SERVICE);
+const CONTROLLERS = [...orgStructureService.controllers, HealthController, auditController(ORG_SERVICE)];
 const ROUTES = [...Object.values(ORG_ROUTES), ...Object.values(auditRoutes(ORG_SERVICE))];
 
 const reflector = new Reflector();
@@ -36,6 +32,10 @@ describe('message handlers declare their access', () => {
 
 /* The service answers exactly the routes of its contracts, each with the route's subject and permission. */
 describe('message handlers are bound to routes', () => {
+  it('has the routes of its contracts in its definition', () => {
+    expect(orgStructureService.routes).toEqual(Object.values(ORG_ROUTES));
+  });
+
   it('binds one handler to every route, and every handler but the health probe to a route', () => {
     const bound = handlers.filter(({ handler }) => boundRoute(reflector, handler));
     expect(bound.map(({ handler }) => boundRoute(reflector, handler)?.subject).sort()).toEqual(ROUTES.map((route) => route.subject).sort());

@@ -1,19 +1,5 @@
 import 'reflect-metadata';
-import { ORG_SERVICE } from '@contracts/org-structure';
-import { createLogger } from '@platform/logging';
-import { createOrgStructureService } from './bootstrap';
-import { loadOrgStructureConfig } from './config';
+import { runService } from '@platform/service-kit';
+import { orgStructureService } from './service';
 
-async function main(): Promise<void> {
-  const config = loadOrgStructureConfig();
-  const logger = createLogger({ service: ORG_SERVICE, level: config.LOG_LEVEL });
-  const app = await createOrgStructureService(config, logger);
-  app.enableShutdownHooks();
-  await app.listen();
-  logger.info({ queue: ORG_SERVICE }, 'listening on NATS');
-}
-
-main().catch((error: Error) => {
-  process.stderr.write(`${error.stack ?? error.message}\n`);
-  process.exit(1);
-});
+runService(orgStructureService);

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Secret, TOTP } from 'otpauth';
 import { callerTokenKey, generateSigningKeyPair } from '@platform/auth';
-import { GATEWAY_BUS, PLATFORM_SERVICES, SERVICE_ROUTES } from '@contracts/registry';
-import { ORG_ERRORS, ORG_SERVICE } from '@contracts/org-structure';
+import { GATEWAY_BUS, PLATFORM_SERVICE_BUSES, PLATFORM_SERVICES, SERVICE_ROUTES } from '@contracts/registry';
+import { ORG_ERRORS } from '@contracts/org-structure';
 import { auditRoutes, type AnyRoute } from '@contracts/common';
 import { natsAuthOptions } from '@platform/nats';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -25,10 +25,9 @@ import {
 } from '@platform/testing';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const GATEWAY_MAIN = join(ROOT, 'apps/gateway/dist/main.js');
-const ORG_MAIN = join(ROOT, 'apps/org-structure/dist/main.js');
-const ORG_CLI = join(ROOT, 'apps/org-structure/dist/cli.js');
-const GATEWAY_CLI = join(ROOT, 'apps/gateway/dist/cli.js');
+const mainOf = (app: string) => join(ROOT, 'apps', app, 'dist/main.js');
+const cliOf = (app: string) => join(ROOT, 'apps', app, 'dist/cli.js');
+const GATEWAY = 'gateway';
 export const ADMIN = { username: 'admin', password: 'e2e-admin-Passphrase' };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
@@ -57,10 +56,10 @@ export interface Platform {
   /** The database URL a service logs in with (its own role). */
   serviceDatabaseUrl(service: string): string;
   /** The environment a process runs with (its own credentials), for running its operator commands. */
-  envOf(process: 'gateway' | 'org-structure'): Record<string, string | undefined>;
+  envOf(process: string): Record<string, string | undefined>;
   /** Runs SQL as the database's administrator, for set-up, for assertions, and to play someone who owns the server. */
   sql<Row = Json>(text: string, params?: unknown[]): Promise<Row[]>;
-  /** The audit key of each chain (gateway, org-structure), as the platform's configuration holds them. */
+  /** The audit key of each chain (the gateway's and every service's), as the platform's configuration holds them. */
   auditKeys: Record<string, Buffer>;
   http<T = Json>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse<T>>;
   /** A user with one role (over a unit, or everywhere), logged in; second factor enrolled when the role needs it. */
@@ -69,21 +68,22 @@ export interface Platform {
   login(username: string, password: string): Promise<{ accessToken: string; refreshToken: string }>;
   /** Sends a raw body with the given content type, for malformed-input tests. */
   raw<T = Json>(method: string, path: string, body: string, contentType: string): Promise<HttpResponse<T>>;
-  killOrgStructure(): Promise<void>;
-  startOrgStructure(): Promise<void>;
+  /** SIGKILL of one service's process, and its start again (waiting until the platform is ready). */
+  killService(service: string): Promise<void>;
+  startService(service: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * The platform as a client meets it: the compiled gateway and org-structure processes (built by `npm test`),
+ * The platform as a client meets it: the compiled gateway and every registered service (built by `npm test`),
  * on a private nats-server and a fresh database, reached over HTTP.
  */
 export async function startPlatform(options: { requestTimeoutMs?: number; env?: Record<string, string> } = {}): Promise<Platform> {
-  const bus = newBusCredentials([GATEWAY_BUS], PLATFORM_SERVICES);
+  const bus = newBusCredentials([GATEWAY_BUS], PLATFORM_SERVICE_BUSES);
   const nats = await startNatsServer({ users: bus.users });
   const database = await createTestDatabase('e2e');
   const callerSecret = randomBytes(32);
-  const auditKeys: Record<string, Buffer> = { gateway: randomBytes(32), [ORG_SERVICE]: randomBytes(32) };
+  const auditKeys: Record<string, Buffer> = Object.fromEntries([GATEWAY, ...PLATFORM_SERVICES.map(({ bus }) => bus.service)].map((name) => [name, randomBytes(32)]));
   const port = await freePort();
   const requestTimeoutMs = options.requestTimeoutMs ?? 2_000;
   const keyDir = mkdtempSync(join(tmpdir(), 'keys-'));
@@ -113,18 +113,22 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
     CALLER_TOKEN_SECRET: callerSecret.toString('base64'),
     AUDIT_KEY: auditKeys.gateway.toString('base64'),
   };
-  const orgEnv = {
-    ...common,
-    DATABASE_URL: database.serviceUrl(ORG_SERVICE),
-    NATS_NKEY_SEED: bus.seeds[ORG_SERVICE],
-    CALLER_TOKEN_KEY: callerTokenKey(callerSecret, ORG_SERVICE).toString('base64'),
-    AUDIT_KEY: auditKeys[ORG_SERVICE].toString('base64'),
-  };
+  const envs: Record<string, Record<string, string | undefined>> = { [GATEWAY]: gatewayEnv };
+  for (const { bus: { service } } of PLATFORM_SERVICES) {
+    envs[service] = {
+      ...common,
+      DATABASE_URL: database.serviceUrl(service),
+      NATS_NKEY_SEED: bus.seeds[service],
+      CALLER_TOKEN_KEY: callerTokenKey(callerSecret, service).toString('base64'),
+      AUDIT_KEY: auditKeys[service].toString('base64'),
+    };
+  }
+  const appOf = (name: string) => (name === GATEWAY ? GATEWAY : (PLATFORM_SERVICES.find(({ bus }) => bus.service === name)?.app ?? name));
   const admin = { DATABASE_ADMIN_URL: database.url };
   for (const [command, env] of [
-    [[ORG_CLI, 'migrate'], { ...orgEnv, ...admin }],
-    [[GATEWAY_CLI, 'migrate'], { ...gatewayEnv, ...admin }],
-    [[GATEWAY_CLI, 'create-admin'], gatewayEnv],
+    ...PLATFORM_SERVICES.map(({ app, bus: { service } }) => [[cliOf(app), 'migrate'], { ...envs[service], ...admin }] as const),
+    [[cliOf(GATEWAY), 'migrate'], { ...gatewayEnv, ...admin }],
+    [[cliOf(GATEWAY), 'create-admin'], gatewayEnv],
   ] as const) {
     const result = spawnSync(process.execPath, command, { env, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${command.join(' ')} failed: ${result.stdout}${result.stderr}`);
@@ -132,19 +136,19 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
 
   const children = new Set<ChildProcess>();
   const connections: NatsConnection[] = [];
-  const envOf = (main: string) => (main === GATEWAY_MAIN ? gatewayEnv : orgEnv);
-  const launch = (main: string) => {
-    const env = envOf(main);
-    const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const running = new Map<string, ChildProcess>();
+  const launch = (name: string) => {
+    const child = spawn(process.execPath, [mainOf(appOf(name))], { env: envs[name], stdio: ['ignore', 'inherit', 'inherit'] });
     children.add(child);
+    running.set(name, child);
     child.once('exit', () => children.delete(child));
     return child;
   };
   const baseUrl = `http://127.0.0.1:${port}`;
   const ready = () => fetch(`${baseUrl}/health/ready`).then((r) => r.status === 200, () => false);
 
-  let org = launch(ORG_MAIN);
-  const gateway = launch(GATEWAY_MAIN);
+  for (const { bus: { service } } of PLATFORM_SERVICES) launch(service);
+  launch(GATEWAY);
   await waitFor(ready, 30_000, 'the platform to be ready');
 
   const request = async <T>(method: string, path: string, body: string | undefined, headers: Record<string, string>) => {
@@ -208,7 +212,10 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
     bus,
     auditKeys,
     serviceDatabaseUrl: (service) => database.serviceUrl(service),
-    envOf: (process) => ({ ...(process === 'gateway' ? gatewayEnv : orgEnv) }),
+    envOf: (process) => {
+      if (!envs[process]) throw new Error(`no process ${process} in the platform`);
+      return { ...envs[process] };
+    },
     async sql<Row>(text: string, params: unknown[] = []) {
       const client = new Client({ connectionString: database.url });
       await client.connect();
@@ -244,17 +251,17 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
       const { accessToken } = await login(username, password);
       return { id: created.body.id, username, password, token: accessToken };
     },
-    async killOrgStructure() {
-      await stopChild(org, 'SIGKILL');
+    async killService(service) {
+      const child = running.get(service);
+      if (child) await stopChild(child, 'SIGKILL');
     },
-    async startOrgStructure() {
-      org = launch(ORG_MAIN);
-      await waitFor(ready, 30_000, 'org-structure to answer again');
+    async startService(service) {
+      launch(service);
+      await waitFor(ready, 30_000, `${service} to answer again`);
     },
     async stop() {
       await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
       await Promise.all([...children].map((child) => stopChild(child, 'SIGTERM')));
-      void gateway;
       await nats.stop();
       await database.drop();
     },

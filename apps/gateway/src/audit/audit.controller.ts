@@ -1,5 +1,5 @@
 import { auditChainVerification, auditEventsRequest, auditRoutes, auditVerifyRequest, AuthErrorCode, scopeFor } from '@contracts/common';
-import { PLATFORM_SERVICES } from '@contracts/registry';
+import { PLATFORM_SERVICE_NAMES } from '@contracts/registry';
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AuditLog } from '@platform/audit';
@@ -16,7 +16,7 @@ import type { AuditTrail } from './audit-trail';
 import { markRefusalRecorded } from './refused-requests';
 
 /** Every chain the platform keeps: the gateway's own, and one per service. */
-export const AUDITED_SERVICES = ['gateway', ...PLATFORM_SERVICES.map((service) => service.service)] as [string, ...string[]];
+export const AUDITED_SERVICES = ['gateway', ...PLATFORM_SERVICE_NAMES] as [string, ...string[]];
 
 const eventsQuery = auditEventsRequest.extend({ service: z.enum(AUDITED_SERVICES).default('gateway') });
 const verifyQuery = z

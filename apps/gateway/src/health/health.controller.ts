@@ -1,5 +1,5 @@
 import { healthSubject, type HealthReply } from '@contracts/common';
-import { PLATFORM_SERVICES } from '@contracts/registry';
+import { PLATFORM_SERVICE_NAMES } from '@contracts/registry';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Unauthenticated } from '@platform/auth';
@@ -18,7 +18,7 @@ const readiness = {
 };
 
 /** Services whose health the gateway's readiness depends on. */
-export const BACKEND_SERVICES = PLATFORM_SERVICES.map((service) => service.service);
+export const BACKEND_SERVICES = PLATFORM_SERVICE_NAMES;
 
 @ApiTags('health')
 @Unauthenticated()

@@ -1,5 +1,5 @@
 import { CALLER_HEADER, serviceAnswering, type AnyRoute, type RouteRequest, type RouteResponse } from '@contracts/common';
-import { PLATFORM_SERVICES } from '@contracts/registry';
+import { PLATFORM_SERVICE_BUSES } from '@contracts/registry';
 import { Inject, Injectable } from '@nestjs/common';
 import { CallerTokenSigner } from '@platform/auth';
 import { NatsRpcClient } from '@platform/nats';
@@ -27,7 +27,7 @@ export class ServiceClient {
   async send<Response>(subject: string, payload: unknown, call: CallContext): Promise<Response> {
     let service = this.services.get(subject);
     if (!service) {
-      service = serviceAnswering(PLATFORM_SERVICES, subject) ?? undefined;
+      service = serviceAnswering(PLATFORM_SERVICE_BUSES, subject) ?? undefined;
       if (!service) throw new Error(`no service answers ${subject}`);
       this.services.set(subject, service);
     }

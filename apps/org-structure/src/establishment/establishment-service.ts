@@ -24,7 +24,7 @@ import { poolReader, type OutboxEvent, type Queryable } from '@platform/persiste
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { OrgErrors } from '../domain/errors';
-import { writeWithEvents, type AfterCommit } from '../infrastructure/transactions';
+import type { UnitOfWork } from '@platform/service-kit';
 import { Scope } from '../domain/scope';
 
 const PARTY_COMMITTEE_KINDS = ['party_committee', 'party_organisation', 'grassroots_party_organisation'];
@@ -39,14 +39,14 @@ export class EstablishmentService {
 
   constructor(
     private readonly db: DataSource,
-    private readonly relay: AfterCommit,
+    private readonly work: UnitOfWork,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.reader = poolReader(db);
   }
 
   linkLeadership(request: LinkLeadershipRequest, scope = Scope.everywhere()): Promise<LeadershipLinkView> {
-    return writeWithEvents(this.db, this.relay, { type: 'leadership-link', id: null, unitScope: request.leaderId }, async (manager) => {
+    return this.work.run({ type: 'leadership-link', id: null, unitScope: request.leaderId }, async (manager) => {
       if (request.leaderId === request.ledId) {
         throw OrgErrors.invalidOperation('A unit cannot lead itself', 'ledId');
       }
@@ -70,7 +70,7 @@ export class EstablishmentService {
   }
 
   endLeadership(request: EndLeadershipRequest, scope = Scope.everywhere()): Promise<LeadershipLinkView> {
-    return writeWithEvents(this.db, this.relay, { type: 'leadership-link', id: request.linkId, unitScope: null }, async (manager) => {
+    return this.work.run({ type: 'leadership-link', id: request.linkId, unitScope: null }, async (manager) => {
       const [link] = await manager.query(
         `SELECT id, leader_id, led_id, valid_from::text AS valid_from, valid_to::text AS valid_to, decision_ref
            FROM leadership_link WHERE id = $1 FOR UPDATE`,
@@ -120,7 +120,7 @@ export class EstablishmentService {
   }
 
   createPost(request: CreatePostRequest, scope = Scope.everywhere()): Promise<PostView> {
-    return writeWithEvents(this.db, this.relay, { type: 'post', id: null, unitScope: request.unitId }, async (manager) => {
+    return this.work.run({ type: 'post', id: null, unitScope: request.unitId }, async (manager) => {
       await assertAlive(manager, request.unitId, request.validFrom, 'unitId', true, scope);
       const id = randomUUID();
       await manager.query('INSERT INTO unit_post (id, unit_id, title, seats, valid_from) VALUES ($1, $2, $3, $4, $5)', [
@@ -156,7 +156,7 @@ export class EstablishmentService {
 
   /** ORG-6: approved quotas (and actual headcount) per year and category; setting a year again replaces it. */
   setQuotas(request: SetQuotasRequest, scope = Scope.everywhere()): Promise<{ items: QuotaView[] }> {
-    return writeWithEvents(this.db, this.relay, { type: 'staffing-quota', id: request.unitId, unitScope: request.unitId }, async (manager) => {
+    return this.work.run({ type: 'staffing-quota', id: request.unitId, unitScope: request.unitId }, async (manager) => {
       // A year's quotas belong to whoever holds the unit on 1 January (or on its first day, if it began later).
       await assertExists(manager, request.unitId, scope, `${request.year}-01-01`);
       const categories = request.quotas.map((q) => q.category);
@@ -209,7 +209,7 @@ export class EstablishmentService {
   }
 
   createReductionTarget(request: CreateReductionTargetRequest, scope = Scope.everywhere()): Promise<ReductionTargetView> {
-    return writeWithEvents(this.db, this.relay, { type: 'reduction-target', id: null, unitScope: request.unitId }, async (manager) => {
+    return this.work.run({ type: 'reduction-target', id: null, unitScope: request.unitId }, async (manager) => {
       await assertExists(manager, request.unitId, scope, `${request.fromYear}-01-01`);
       const id = randomUUID();
       await manager.query(
@@ -277,7 +277,7 @@ export class EstablishmentService {
 
   /** ORG-7: terms of a party committee; they never overlap. */
   createTerm(request: CreateTermRequest, scope = Scope.everywhere()): Promise<TermView> {
-    return writeWithEvents(this.db, this.relay, { type: 'committee-term', id: null, unitScope: request.unitId }, async (manager) => {
+    return this.work.run({ type: 'committee-term', id: null, unitScope: request.unitId }, async (manager) => {
       const [unit] = await manager.query(
         `SELECT kind FROM unit_version WHERE unit_id = $1 ORDER BY valid_from DESC LIMIT 1`,
         [request.unitId],

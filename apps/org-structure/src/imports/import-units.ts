@@ -13,7 +13,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isLevelAllowedUnder } from '../domain/levels';
 import { childPath, pathToIds } from '../domain/unit-path';
 import { UNIT_VERSION_COLUMNS, type UnitVersionRow } from '../domain/unit-row';
-import { writeWithEvents, type AfterCommit } from '../infrastructure/transactions';
+import type { UnitOfWork } from '@platform/service-kit';
 import { searchText, TreeWriter } from '../restructuring/tree-writer';
 import { ImportSourceError, type NumberedRow, type RawRow } from './parse-import';
 import { Scope } from '../domain/scope';
@@ -60,7 +60,7 @@ export interface ImportOptions {
 export class ImportUnits {
   constructor(
     private readonly db: DataSource,
-    private readonly relay: AfterCommit,
+    private readonly work: UnitOfWork,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -80,7 +80,7 @@ export class ImportUnits {
 
   private import(rows: AsyncIterable<RawRow> | Iterable<RawRow>, options: ImportOptions, seen: SeenCodes): Promise<ImportResult> {
     const importId = randomUUID();
-    return writeWithEvents(this.db, this.relay, { type: 'import', id: importId, unitScope: null }, async (manager) => {
+    return this.work.run({ type: 'import', id: importId, unitScope: null }, async (manager) => {
       await TreeWriter.lock(manager);
       await seen.prepare(manager);
       const run = new ImportRun(manager, options.scope ?? Scope.everywhere(), seen, options.decisionRef ?? null, this.now);

@@ -10,7 +10,7 @@ import { poolReader } from '@platform/persistence';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../domain/cursor';
-import { writeWithEvents, type AfterCommit } from '../infrastructure/transactions';
+import type { UnitOfWork } from '@platform/service-kit';
 import type { UnitQueries } from '../units/unit-queries';
 import { RestructuringApplier } from './apply-restructuring';
 import { Scope } from '../domain/scope';
@@ -18,14 +18,14 @@ import { Scope } from '../domain/scope';
 export class RestructuringService {
   constructor(
     private readonly db: DataSource,
-    private readonly relay: AfterCommit,
+    private readonly work: UnitOfWork,
     private readonly units: UnitQueries,
   ) {}
 
   apply(request: ApplyRestructuringRequest, scope = Scope.everywhere()): Promise<RestructuringView> {
     const id = randomUUID();
     const target = { type: 'restructuring', id, unitScope: firstUnitNamed(request) };
-    return writeWithEvents(this.db, this.relay, target, async (manager) => {
+    return this.work.run(target, async (manager) => {
       const { view, events } = await new RestructuringApplier(manager, request, scope, id).apply();
       return {
         result: view,
@@ -40,7 +40,7 @@ export class RestructuringService {
   async createUnit(request: CreateUnitRequest, scope = Scope.everywhere()): Promise<UnitView> {
     const { validFrom, parentId, decisionRef, ...unit } = request;
     const target = { type: 'unit', id: null, unitScope: parentId ?? null };
-    const id = await writeWithEvents(this.db, this.relay, target, async (manager) => {
+    const id = await this.work.run(target, async (manager) => {
       const { events, createdIds } = await new RestructuringApplier(manager, {
         decisionRef,
         effectiveDate: validFrom,

@@ -2,7 +2,7 @@ import { assertLeastPrivilege, createDataSource, migrateServiceDatabase } from '
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
 import { Client } from 'pg';
 import { loadOrgStructureCliConfig } from '../../src/config';
-import { orgDatabasePlan, orgDataSource } from '../../src/infrastructure/database';
+import { orgDatabasePlan, orgDataSource } from '../../src/service';
 
 /*
  * The service's database role (security hardening, item 9): its own login, never a superuser; it owns its tables

@@ -64,7 +64,7 @@ describe('events through the transactional outbox into JetStream (ARCHITECTURE d
       { code: 'TU-VP', name: 'Tỉnh ủy Vĩnh Phúc', kind: 'party_committee', level: 'province', block: 'party', validFrom: '2020-10-15' },
     ];
     // Written straight to the database, as the operator import command does: only the outbox knows.
-    await new ImportUnits(h.db, { nudge: () => undefined }).run(rows.map((row, i) => ({ line: i + 1, row })));
+    await new ImportUnits(h.db, h.operatorUnitOfWork()).run(rows.map((row, i) => ({ line: i + 1, row })));
     const [{ id: pendingId }] = await h.db.query('SELECT id FROM outbox WHERE published_at IS NULL');
     expect(await unpublished()).toBe(1);
 
@@ -79,7 +79,7 @@ describe('events through the transactional outbox into JetStream (ARCHITECTURE d
 
   it('keeps events committed while NATS is down and publishes them when it is back', async () => {
     await h.nats.stop();
-    await new ImportUnits(h.db, { nudge: () => undefined }).run([
+    await new ImportUnits(h.db, h.operatorUnitOfWork()).run([
       { line: 1, row: { code: 'TU-HB', name: 'Tỉnh ủy Hòa Bình', kind: 'party_committee', level: 'province', block: 'party', validFrom: '2020-10-15' } },
     ]);
     expect(await unpublished()).toBe(1);

@@ -1,10 +1,8 @@
 import { DomainError } from '@contracts/common';
 import { OrgErrorCode, OrgSubject, type ImportResult, type SubtreePage, type UnitPage } from '@contracts/org-structure';
-import { AuditLog } from '@platform/audit';
 import { Readable } from 'node:stream';
 import { ImportUnits } from '../../src/imports/import-units';
 import { readCsvStream, readJsonArrayStream } from '../../src/imports/parse-import';
-import { AUDIT_LOCK_KEY } from '../../src/infrastructure/database';
 import { twoProvinces } from '../support/fixtures';
 import { serviceError, startOrgHarness, type OrgHarness } from '../support/org-harness';
 
@@ -131,7 +129,7 @@ async function importError(promise: Promise<unknown>): Promise<{ message: string
 }
 
 describe('streamed import (the operator command)', () => {
-  const importer = () => new ImportUnits(h.db, { nudge: () => undefined, audit: new AuditLog({ dataSource: h.db, lockKey: AUDIT_LOCK_KEY, key: h.config.AUDIT_KEY }) });
+  const importer = () => new ImportUnits(h.db, h.operatorUnitOfWork());
   const counts = async () => {
     const [row] = await h.db.query(
       `SELECT (SELECT count(*)::int FROM unit) AS units, (SELECT count(*)::int FROM outbox) AS events,

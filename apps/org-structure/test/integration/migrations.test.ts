@@ -2,7 +2,8 @@ import { createTestDatabase, type TestDatabase } from '@platform/testing';
 import { provisionServiceRole, revertLastMigration, runMigrations } from '@platform/persistence';
 import type { DataSource } from 'typeorm';
 import { loadOrgStructureCliConfig } from '../../src/config';
-import { ORG_MIGRATIONS, orgDatabasePlan, orgDataSource } from '../../src/infrastructure/database';
+import { ORG_MIGRATIONS } from '../../src/infrastructure/database';
+import { orgDatabasePlan, orgDataSource } from '../../src/service';
 
 /* Schemas change only through migrations, each with a working `down`. */
 let database: TestDatabase;

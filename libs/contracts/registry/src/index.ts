@@ -1,11 +1,30 @@
 import type { AnyRoute, ClientBusContract, EventConsumerContract, ServiceBusContract } from '@contracts/common';
 import { ORG_BUS, ORG_EVENTS_STREAM, ORG_ROUTES } from '@contracts/org-structure';
 
+/** A service of the platform as whatever runs it needs to know it. */
+export interface PlatformService {
+  /** Its place on the bus: name (NATS user, queue group, process name), subjects, stream. */
+  bus: ServiceBusContract;
+  /** Where it lives: `apps/<app>`, built to `apps/<app>/dist/main.js` and `cli.js`, with `apps/<app>/Dockerfile`. */
+  app: string;
+  /** Its own database role and schema (the role's name is also its DATABASE_URL's user). */
+  database: { role: string; schema: string };
+}
+
 /**
- * The platform's processes and what each does on the bus: read by whatever runs them (`npm start`, the test
- * harnesses, the deployment files' generator) to give every process its own NATS credentials and permissions.
+ * The platform's services, one entry each: read by `npm start`, the end-to-end harness, the gateway (readiness,
+ * audit routes, which service answers a subject), the deployment files' generator and the check that
+ * docker-compose.yml and the Dockerfiles match it. A service exists for the platform when it is listed here.
  */
-export const PLATFORM_SERVICES: readonly ServiceBusContract[] = [ORG_BUS];
+export const PLATFORM_SERVICES: readonly PlatformService[] = [
+  { bus: ORG_BUS, app: 'org-structure', database: { role: 'org_structure', schema: 'org_structure' } },
+];
+
+/** What each service does on the bus, for NATS permissions. */
+export const PLATFORM_SERVICE_BUSES: readonly ServiceBusContract[] = PLATFORM_SERVICES.map((service) => service.bus);
+
+/** The names of the services (their processes, queue groups, audit chains). */
+export const PLATFORM_SERVICE_NAMES: readonly string[] = PLATFORM_SERVICES.map((service) => service.bus.service);
 
 /**
  * The routes of every service that the gateway serves by forwarding them. Each service also answers the audit

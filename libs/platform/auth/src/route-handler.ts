@@ -7,6 +7,7 @@ import {
   Inject,
   Injectable,
   type NestInterceptor,
+  Optional,
   SetMetadata,
   UseInterceptors,
 } from '@nestjs/common';
@@ -32,6 +33,11 @@ export type RouteHandler<R extends AnyRoute, Scope> = (request: RouteRequest<R>,
 
 const ROUTE_KEY = 'platform:route';
 
+/** `@HandlesRoute(route)` for one kind of scope. */
+export type RouteDecorator<Scope> = <R extends AnyRoute>(
+  route: R,
+) => (target: object, key: string | symbol, descriptor: { value?: RouteHandler<R, Scope> }) => void;
+
 /** The route a message handler is bound to, if it is bound to one. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- Nest hands handlers over as plain functions
 export function boundRoute(reflector: Reflector, handler: Function): AnyRoute | undefined {
@@ -54,12 +60,17 @@ const PreparedArgument = createParamDecorator((part: 'request' | 'call', context
  * the route's permission, from the service's `scopes` port, so a handler cannot work with another permission's
  * scope. The compiler holds the handler to the route's request and response types.
  */
-export function createRouteDecorator<Scope>(scopes: abstract new (...args: never[]) => ScopePort<Scope>) {
+export function createRouteDecorator<Scope>(scopes: abstract new (...args: never[]) => ScopePort<Scope>): RouteDecorator<Scope>;
+/** With a port a service may leave out (a token it may not provide): the scope is then null. */
+export function createRouteDecorator<Scope>(scopes: symbol, options: { optional: true }): RouteDecorator<Scope | null>;
+export function createRouteDecorator<Scope>(scopes: symbol | (abstract new (...args: never[]) => ScopePort<Scope>), options: { optional?: boolean } = {}) {
+  const optional = options.optional ? Optional() : () => undefined;
+
   @Injectable()
   class RouteCallInterceptor implements NestInterceptor {
     constructor(
       @Inject(Reflector) private readonly reflector: Reflector,
-      @Inject(scopes) private readonly port: ScopePort<Scope>,
+      @optional @Inject(scopes) private readonly port: ScopePort<Scope> | null,
     ) {}
 
     async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -70,14 +81,14 @@ export function createRouteDecorator<Scope>(scopes: abstract new (...args: never
       if (!route || !caller) throw new DomainError(AuthErrorCode.Unauthenticated, 'No verified caller');
       // The payload first: a malformed request costs no scope lookup.
       const request = parsePayload(route.request, rpc.getData());
-      prepared.set(nats, { request, call: { caller, scope: await this.port.of(caller, route.permission) } });
+      prepared.set(nats, { request, call: { caller, scope: this.port ? await this.port.of(caller, route.permission) : null } });
       return next.handle();
     }
   }
 
   return function HandlesRoute<R extends AnyRoute>(route: R) {
     // Only `value` is typed: a handler taking what the route sends and returning what it answers (or less general) fits.
-    return (target: object, key: string | symbol, descriptor: { value?: RouteHandler<R, Scope> }): void => {
+    return (target: object, key: string | symbol, descriptor: { value?: RouteHandler<R, Scope | null> }): void => {
       applyDecorators(
         MessagePattern(route.subject),
         RequiresPermission(route.permission),

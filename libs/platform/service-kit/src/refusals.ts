@@ -4,14 +4,16 @@ import type { NatsContext } from '@nestjs/microservices';
 import type { AuditLog } from '@platform/audit';
 import { callerOf } from '@platform/auth';
 import type { RpcFailureHook } from '@platform/nats';
-import { auditedFailures } from './transactions';
+import { auditedFailures } from './unit-of-work';
+
+const LOGGABLE_SUBJECT = /^[a-z0-9][a-z0-9_.:-]{0,127}$/i;
 
 /**
- * Every refused message is on record (security hardening, item 8): a message without a valid caller token, a
- * caller without the handler's permission, and an object outside the caller's scope, which the caller is told
- * does not exist. Writes record their own refusals with their target; this records the rest.
+ * Every refused message is on record: a message without a valid caller token, a caller without the handler's
+ * permission, and an object outside the caller's scope, which the caller is told does not exist. Writes record
+ * their own refusals with their target (the unit of work); this records the rest.
  */
-export function recordRefusals(audit: AuditLog): RpcFailureHook {
+export function recordRefusals(audit: AuditLog, actionPrefix: string): RpcFailureHook {
   return async (exception: unknown, payload, host: ArgumentsHost) => {
     if (typeof exception === 'object' && exception !== null && auditedFailures.has(exception)) return;
     const refusal = exception instanceof RefusalError ? exception : null;
@@ -24,7 +26,7 @@ export function recordRefusals(audit: AuditLog): RpcFailureHook {
       actor: caller
         ? { userId: caller.userId, username: caller.username, roles: caller.roles.map((r) => r.role), clientAddress: caller.clientAddress }
         : { userId: null, username: null, roles: [], clientAddress: null },
-      action: subject && /^[a-z0-9][a-z0-9_.:-]{0,127}$/i.test(subject) ? subject : 'org.unknown-subject',
+      action: subject && LOGGABLE_SUBJECT.test(subject) ? subject : `${actionPrefix}.unknown-subject`,
       outcome: 'denied',
       object: refusal
         ? { type: 'unit', id: refusal.objectId, unitScope: refusal.objectId }
