@@ -26,6 +26,11 @@ export interface EventConsumerContract {
 export interface ClientBusContract {
   process: string;
   consumers: readonly EventConsumerContract[];
+  /**
+   * Event subjects it hears as they are published, without a durable consumer: for what it may miss while it is
+   * disconnected (a cache it would refresh anyway), never for what it must act on.
+   */
+  listens?: readonly string[];
 }
 
 /** NATS subject matching: `*` is one token, a final `>` one or more. */

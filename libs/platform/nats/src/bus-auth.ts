@@ -63,7 +63,7 @@ export function clientPermissions(client: ClientBusContract, services: readonly 
     return [...service.requests, healthSubject(service.service), audit.events, audit.verify];
   });
   publish.push(...consumerPermissions(client.consumers));
-  return { publish, subscribe: [`${inboxPrefixOf(client.process)}.>`], allowResponses: false };
+  return { publish, subscribe: [`${inboxPrefixOf(client.process)}.>`, ...(client.listens ?? [])], allowResponses: false };
 }
 
 /**
