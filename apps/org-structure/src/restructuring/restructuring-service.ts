@@ -1,4 +1,4 @@
-import { addDays, isAcceptedDate, todayIso } from '@contracts/common';
+import { addDays, decodeCursor, encodeCursor, isAcceptedDate, todayIso } from '@contracts/common';
 import type {
   ApplyRestructuringRequest,
   CreateUnitRequest,
@@ -9,7 +9,6 @@ import type {
 import { poolReader } from '@platform/persistence';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { writeWithEvents, type AfterCommit } from '../infrastructure/transactions';
 import type { UnitQueries } from '../units/unit-queries';
 import { RestructuringApplier } from './apply-restructuring';

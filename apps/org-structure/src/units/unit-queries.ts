@@ -1,4 +1,4 @@
-import { todayIso } from '@contracts/common';
+import { decodeCursor, encodeCursor, todayIso } from '@contracts/common';
 import type {
   AncestorsRequest,
   GetUnitRequest,
@@ -17,7 +17,7 @@ import type { DataSource } from 'typeorm';
 import { Scope } from '../domain/scope';
 import { OrgErrors } from '../domain/errors';
 import { escapeLike, foldText } from '../domain/fold-text';
-import { decodeCursor, encodeCursor, LTREE_PATH, STORED_CODE, UUID } from '../domain/cursor';
+import { LTREE_PATH, STORED_CODE, UUID } from '../domain/cursor';
 import { DESCENDANTS_OF } from '../domain/unit-path';
 import { toSubtreeNode, toUnitView, UNIT_VERSION_COLUMNS, type UnitVersionRow } from '../domain/unit-row';
 

@@ -1,3 +1,4 @@
+export * from './cursor';
 export * from './dates';
 export * from './errors';
 export * from './headers';
