@@ -1,11 +1,11 @@
-import { AuthErrorCode, DomainError, Permission, ROLES, scopeFor, todayIso } from '@contracts/common';
-import { Body, Controller, Get, Inject, Param, Patch, Post } from '@nestjs/common';
+import { AuthErrorCode, decodeCursor, DomainError, encodeCursor, Permission, ROLES, scopeFor, todayIso } from '@contracts/common';
+import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresPermission } from '@platform/auth';
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
 import { Call, type CallContext } from '../http/call-context';
-import { ApiProblems, ApiZodBody } from '../http/openapi';
+import { ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { validate } from '../http/validation';
 import { AUDIT_TRAIL } from '../tokens';
 import { ServiceClient } from '../messaging/service-client';
@@ -13,15 +13,19 @@ import { OrgErrorCode, OrgSubject } from '@contracts/org-structure';
 import { ServiceReplyError } from '@platform/nats';
 import { actorOf, AuthService } from './auth-service';
 import { recentCallers } from './identity-cache';
-import { IdentityStore, type UserRecord } from './identity-store';
+import { IdentityStore, type UserKey, type UserRecord } from './identity-store';
 import {
   assignmentParams,
   assignRoleRequest,
   createUserRequest,
   endAssignmentRequest,
+  listUsersRequest,
   updateUserRequest,
   userIdParam,
 } from './schemas';
+
+/** A cursor's fields as this gateway writes them: a username as stored, lower-cased, and a user id. */
+const USER_CURSOR = { username: /^[^\u0000\p{Surrogate}]{1,200}$/u, id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i };
 
 const notFound = (id: string) => new DomainError('ORG_RECORD_NOT_FOUND', `User ${id} does not exist`);
 
@@ -59,12 +63,20 @@ export class AdminController {
 
   @Get('users')
   @RequiresPermission(Permission.AdminUserManage)
-  @ApiOperation({ summary: 'All users' })
+  @ApiOperation({ summary: 'All users, by username, a page at a time' })
+  @ApiZodQuery(listUsersRequest)
   @ApiProblems(401, 403)
-  async users(@Call() call: CallContext) {
+  async users(@Query() query: Record<string, unknown>, @Call() call: CallContext) {
     systemWide(call);
-    const rows: UserRecord[] = await this.store.db.query('SELECT * FROM app_user ORDER BY lower(username) LIMIT 100');
-    return { items: rows.map(userView), nextCursor: null };
+    const { cursor, limit } = validate(listUsersRequest, query);
+    const after = cursor ? decodeCursor<UserKey>(cursor, USER_CURSOR) : null;
+    const rows = await this.store.usersAfter(after, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(userView),
+      nextCursor: rows.length > limit && last ? encodeCursor({ username: last.username_key, id: last.id }) : null,
+    };
   }
 
   @Post('users')

@@ -1,4 +1,4 @@
-import { CLEARANCE_LEVELS, freeText, hasControlOrBidiCharacters, isoDate, ROLE_NAMES, secretText, TextMessage, wellFormedString } from '@contracts/common';
+import { CLEARANCE_LEVELS, freeText, hasControlOrBidiCharacters, isoDate, pageQuery, ROLE_NAMES, secretText, TextMessage, wellFormedString } from '@contracts/common';
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH } from './password-policy';
 
@@ -28,6 +28,7 @@ export const refreshRequest = z.strictObject({ refreshToken: z.string().min(20).
 export const totpEnrolRequest = z.strictObject({ username: loginName, password });
 export const totpConfirmRequest = totpEnrolRequest.extend({ code: totpCode });
 
+export const listUsersRequest = pageQuery;
 export const createUserRequest = z.strictObject({
   username,
   displayName: freeText(200),
