@@ -72,6 +72,7 @@ export default defineConfig(
               onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared', 'type:contracts'],
             },
             { sourceTag: 'scope:org-structure', onlyDependOnLibsWithTags: ['scope:org-structure', 'scope:shared'] },
+            { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
             // The registry lists every service: it reads their contracts and nothing else.
             { sourceTag: 'scope:registry', onlyDependOnLibsWithTags: ['scope:shared', 'type:contracts'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

@@ -84,3 +84,24 @@ describe('GET /api/v1/admin/users', () => {
     }
   });
 });
+
+describe('a user or assignment that does not exist', () => {
+  const MISSING = '7d1c1f9a-5b1e-4c55-8f2d-3c1a2b3c4d5e';
+
+  it('answers 404 with identity\'s own code on every route naming the user', async () => {
+    const answers = [
+      await p.http('GET', `/api/v1/admin/users/${MISSING}`),
+      await p.http('PATCH', `/api/v1/admin/users/${MISSING}`, { displayName: 'Nobody' }),
+      await p.http('POST', `/api/v1/admin/users/${MISSING}/roles`, { role: 'records-clerk', unitId: null }),
+    ];
+    for (const answer of answers) {
+      expect(answer.contentType).toContain('application/problem+json');
+      expect(answer.body).toMatchObject({ status: 404, code: 'IDENTITY_USER_NOT_FOUND', type: 'urn:problem-type:identity-user-not-found' });
+    }
+  });
+
+  it('answers 404 IDENTITY_ASSIGNMENT_NOT_FOUND for ending an assignment that is not open', async () => {
+    const ended = await p.http('POST', `/api/v1/admin/users/${created[0]}/roles/${MISSING}/end`, {});
+    expect([ended.status, ended.body.code]).toEqual([404, 'IDENTITY_ASSIGNMENT_NOT_FOUND']);
+  });
+});

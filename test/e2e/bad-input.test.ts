@@ -269,7 +269,7 @@ describe('unknown ids', () => {
   it('a role over a unit that does not exist → 422 naming unitId, and no assignment (security hardening, item 15)', async () => {
     const user = await p.http('POST', '/api/v1/admin/users', { username: 'role.target', displayName: 'Role target', password: 'role-target-passphrase' });
     const response = await p.http('POST', `/api/v1/admin/users/${user.body.id}/roles`, { role: 'records-clerk', unitId: MISSING });
-    expectProblem(response, 422, 'ORG_REFERENCED_UNIT_NOT_FOUND');
+    expectProblem(response, 422, 'IDENTITY_REFERENCED_UNIT_NOT_FOUND');
     expect(fieldPaths(response)).toEqual(['unitId']);
     expect((await p.http('GET', `/api/v1/admin/users/${user.body.id}`)).body.assignments).toEqual([]);
     // A unit that does exist is accepted.

@@ -9,6 +9,7 @@ import { ApiProblems, ApiZodBody, ApiZodQuery } from '../http/openapi';
 import { validate } from '../http/validation';
 import { AUDIT_TRAIL } from '../tokens';
 import { ServiceClient } from '../messaging/service-client';
+import { IdentityErrorCode } from '@contracts/identity';
 import { OrgErrorCode, OrgSubject } from '@contracts/org-structure';
 import { ServiceReplyError } from '@platform/nats';
 import { actorOf, AuthService } from './auth-service';
@@ -27,7 +28,7 @@ import {
 /** A cursor's fields as this gateway writes them: a username as stored, lower-cased, and a user id. */
 const USER_CURSOR = { username: /^[^\u0000\p{Surrogate}]{1,200}$/u, id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i };
 
-const notFound = (id: string) => new DomainError('ORG_RECORD_NOT_FOUND', `User ${id} does not exist`);
+const notFound = (id: string) => new DomainError(IdentityErrorCode.UserNotFound, `User ${id} does not exist`);
 
 function userView(user: UserRecord) {
   return {
@@ -188,7 +189,7 @@ export class AdminController {
           WHERE id = $1 AND user_id = $2 AND valid_to IS NULL RETURNING id`,
         [assignmentId, id, validTo],
       );
-      if (ended.length === 0) throw new DomainError('ORG_RECORD_NOT_FOUND', `No open assignment ${assignmentId} for user ${id}`);
+      if (ended.length === 0) throw new DomainError(IdentityErrorCode.AssignmentNotFound, `No open assignment ${assignmentId} for user ${id}`);
       await this.audit.record(this.change(call, 'admin.role.end', id, { assignmentId, validTo }), manager);
     });
     return { id: assignmentId, validTo };
@@ -200,7 +201,7 @@ export class AdminController {
       await this.services.send(OrgSubject.unitGet, { id: unitId, asOf: date }, call);
     } catch (error) {
       if (error instanceof ServiceReplyError && error.payload.code === OrgErrorCode.UnitNotFound) {
-        throw new DomainError(OrgErrorCode.ReferencedUnitNotFound, `Unit ${unitId} does not exist on ${date}`, {
+        throw new DomainError(IdentityErrorCode.ReferencedUnitNotFound, `Unit ${unitId} does not exist on ${date}`, {
           errors: [{ path: 'unitId', message: `no unit alive on ${date}` }],
         });
       }
