@@ -30,7 +30,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/test/integration/**/*.test.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tools/jest/global-setup.cjs',
       globalTeardown: '<rootDir>/tools/jest/global-teardown.cjs',
       setupFilesAfterEnv: ['<rootDir>/tools/jest/long-timeout.cjs'],
