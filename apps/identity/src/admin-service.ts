@@ -65,18 +65,13 @@ export class AdminService {
   async users(request: z.infer<typeof listUsersRequest>, caller: CallerIdentity): Promise<Page<UserView>> {
     systemWide(caller);
     const after = request.cursor ? decodeCursor<{ name: string; id: string }>(request.cursor, { name: (value) => value.length <= 200, id: UUID }) : null;
-    const rows: UserRecord[] = await this.store.db.query(
-      `SELECT * FROM app_user
-        WHERE $1::text IS NULL OR (lower(username), id) > ($1::text, $2::uuid)
-        ORDER BY lower(username), id
-        LIMIT $3`,
-      [after?.name ?? null, after?.id ?? null, request.limit + 1],
-    );
+    // One row more than the page: whether there is a next page, without a count.
+    const rows = await this.store.usersAfter(after ? { username: after.name, id: after.id } : null, request.limit + 1);
     const items = rows.slice(0, request.limit);
     const last = items[items.length - 1];
     return {
       items: items.map(userView),
-      nextCursor: rows.length > request.limit && last ? encodeCursor({ name: last.username.toLowerCase(), id: last.id }) : null,
+      nextCursor: rows.length > request.limit && last ? encodeCursor({ name: last.username_key, id: last.id }) : null,
     };
   }
 

@@ -31,7 +31,9 @@ export function runService<Config extends ServiceConfig>(definition: ServiceDefi
     const config = loadDefinitionConfig(definition);
     const logger = createLogger({ service: definition.bus.service, level: config.LOG_LEVEL });
     const app = await createService(definition, config, logger);
-    app.enableShutdownHooks();
+    // Ends with process.exit once the hooks ran, so log lines still queued (the handled-message counts) are written;
+    // Nest's default re-sends the signal to itself, which kills the process before pino's last write.
+    app.enableShutdownHooks(undefined, { useProcessExit: true });
     await app.listen();
     logger.info({ queue: definition.bus.service }, 'listening on NATS');
   };
