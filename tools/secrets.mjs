@@ -1,7 +1,7 @@
 // `npm run secrets`: everything docker-compose.yml mounts, under secrets/ (git-ignored, owner-only), made once and
 // kept on every later run:
-//   - every process's own credentials (tools/lib/credentials.mjs): NATS NKey seeds, database role passwords, audit
-//     keys, the gateway's signing key and caller-token secret, org-structure's caller-token key;
+//   - every process's own credentials (tools/lib/credentials.mjs): NATS NKey seeds; each service's database role
+//     password, audit key and caller-token key; the gateway's signing key and caller-token secret;
 //   - postgres.password: the `postgres` superuser's password (POSTGRES_PASSWORD when set on the first run, else
 //     generated), and postgres.admin-url, the URL the one-shot migrations provision the roles with;
 //   - nats-server.conf: the NATS users (public keys) and what each may publish and subscribe to, from the services'
@@ -10,6 +10,7 @@
 // change. Needs the workspace built (the npm script builds first).
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePlatformCredentials, ensureSecretFile, natsServerConfigFor, writeDerivedFile } from './lib/credentials.mjs';
@@ -23,16 +24,21 @@ const CONTAINER_UID = 1000;
 /** Written by `cli.js generate-signing-key` for the compose file of earlier releases. */
 const LEGACY_SIGNING_KEY = join(DIR, 'auth_signing_key.pem');
 
+const { PLATFORM_SERVICES } = createRequire(import.meta.url)('@contracts/registry');
+
+/** What each file is, for the listing: the gateway's, then every registered service's four. */
 const WHAT = {
   'gateway.nats-seed': "the gateway's NATS NKey seed",
-  'gateway.database-password': 'password of the database role gateway',
-  'gateway.audit-key': "key of the gateway's audit chain",
   'gateway.signing.pem': "the gateway's Ed25519 signing key (access tokens)",
   'gateway.caller-token-secret': 'secret the caller-token keys are derived from (gateway only)',
-  'org-structure.nats-seed': "org-structure's NATS NKey seed",
-  'org-structure.database-password': 'password of the database role org_structure',
-  'org-structure.audit-key': "key of org-structure's audit chain",
-  'org-structure.caller-token-key': 'key org-structure checks caller tokens with (derived)',
+  ...Object.fromEntries(
+    PLATFORM_SERVICES.flatMap(({ bus: { service }, database: { role } }) => [
+      [`${service}.nats-seed`, `${service}'s NATS NKey seed`],
+      [`${service}.database-password`, `password of the database role ${role}`],
+      [`${service}.audit-key`, `key of ${service}'s audit chain`],
+      [`${service}.caller-token-key`, `key ${service} checks caller tokens with (derived)`],
+    ]),
+  ),
   'postgres.password': 'password of the PostgreSQL superuser postgres',
   'postgres.admin-url': 'superuser URL for the *-migrate containers (derived)',
   'nats-server.conf': 'nats-server configuration: users, permissions, JetStream (derived)',
@@ -90,10 +96,10 @@ function main() {
   if (process.platform === 'linux' && process.getuid?.() !== CONTAINER_UID) {
     log(`  ${step++}. Docker on Linux mounts these files with their owner and mode as here, and the app containers run as uid`);
     log(`     ${CONTAINER_UID} (node): hand their files over (nats and postgres read theirs as root):`);
-    log(`       sudo chown ${CONTAINER_UID} ${DIR}/gateway.* ${DIR}/org-structure.* ${DIR}/postgres.admin-url`);
+    log(`       sudo chown ${CONTAINER_UID} ${['gateway', ...PLATFORM_SERVICES.map(({ bus }) => bus.service)].map((name) => `${DIR}/${name}.*`).join(' ')} ${DIR}/postgres.admin-url`);
     log(`     To run \`npm run secrets\` again later, take them back first: sudo chown "$(id -u)" ${DIR}/*`);
   }
-  log(`  ${step++}. ADMIN_PASSWORD=… docker compose up -d --build     (ADMIN_PASSWORD unset: generated, in \`docker compose logs gateway-migrate\`)`);
+  log(`  ${step++}. ADMIN_PASSWORD=… docker compose up -d --build     (ADMIN_PASSWORD unset: generated, in \`docker compose logs identity-migrate\`)`);
   if (before.has('nats-server.conf') && nats.changed) log(`  ${step++}. nats-server.conf changed: docker compose up -d --force-recreate nats`);
   log(`  Keep a copy of ${DIR}/ somewhere safe and never commit it: a lost audit key leaves its chain unverifiable, a new`);
   log('  signing key logs everyone out.');

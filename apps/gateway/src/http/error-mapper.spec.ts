@@ -1,13 +1,19 @@
 import { AUTH_ERRORS, AuthErrorCode, COMMON_ERRORS, CommonErrorCode } from '@contracts/common';
+import { IDENTITY_ERRORS, IdentityErrorCode } from '@contracts/identity';
 import { ORG_ERRORS, OrgErrorCode } from '@contracts/org-structure';
 import { ServiceReplyError, ServiceTimeoutError, ServiceUnavailableError } from '@platform/nats';
 import { ERROR_CATALOGUE, httpStatusFor, problemFromRpcFailure, problemFromServiceError, type ServiceErrorCode } from './error-mapper';
 
-const ALL_CODES = [...Object.values(CommonErrorCode), ...Object.values(AuthErrorCode), ...Object.values(OrgErrorCode)] as ServiceErrorCode[];
+const ALL_CODES = [
+  ...Object.values(CommonErrorCode),
+  ...Object.values(AuthErrorCode),
+  ...Object.values(IdentityErrorCode),
+  ...Object.values(OrgErrorCode),
+] as ServiceErrorCode[];
 
 describe('the service error → HTTP mapping (ARCHITECTURE decision 6)', () => {
   it('holds every code of every catalogue, none declared twice', () => {
-    const catalogues = [COMMON_ERRORS, AUTH_ERRORS, ORG_ERRORS];
+    const catalogues = [COMMON_ERRORS, AUTH_ERRORS, IDENTITY_ERRORS, ORG_ERRORS];
     const declared = catalogues.flatMap((catalogue) => Object.keys(catalogue));
     expect(new Set(declared).size).toBe(declared.length);
     expect(Object.keys(ERROR_CATALOGUE).sort()).toEqual([...declared].sort());
@@ -26,6 +32,11 @@ describe('the service error → HTTP mapping (ARCHITECTURE decision 6)', () => {
     expect(httpStatusFor(OrgErrorCode.DissolveWithChildren).status).toBe(409);
     expect(httpStatusFor(OrgErrorCode.SplitChildUnassigned).status).toBe(409);
     expect(httpStatusFor(OrgErrorCode.UnitNotFound).status).toBe(404);
+  });
+
+  it('answers 404 for a user or assignment not found, 422 for the unit of a role', () => {
+    expect(problemFromServiceError({ code: IdentityErrorCode.UserNotFound, message: 'x' }).status).toBe(404);
+    expect(problemFromServiceError({ code: IdentityErrorCode.AssignmentNotFound, message: 'x' }).status).toBe(404);
   });
 
   it('keeps the rule, field errors and details of a domain error', () => {

@@ -6,6 +6,7 @@ import {
   type ErrorSpec,
   type ServiceErrorPayload,
 } from '@contracts/common';
+import { IDENTITY_ERRORS } from '@contracts/identity';
 import { ORG_ERRORS } from '@contracts/org-structure';
 import { ServiceReplyError, ServiceTimeoutError, ServiceUnavailableError } from '@platform/nats';
 import { HttpProblem } from './problem';
@@ -17,6 +18,7 @@ import { HttpProblem } from './problem';
 export const ERROR_CATALOGUE = {
   ...COMMON_ERRORS,
   ...AUTH_ERRORS,
+  ...IDENTITY_ERRORS,
   ...ORG_ERRORS,
 } as const satisfies ErrorCatalogue<DeclaredErrorCode>;
 
