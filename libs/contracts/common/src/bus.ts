@@ -10,6 +10,8 @@ export interface ServiceBusContract {
   requests: readonly string[];
   /** Its JetStream stream, or null when it publishes no events. */
   stream: { name: string; subjects: readonly string[] } | null;
+  /** Durable consumers it reads other services' events with (e.g. to keep a read model of their data). */
+  consumers?: readonly EventConsumerContract[];
 }
 
 /** A durable JetStream consumer one process reads another's events with. */
