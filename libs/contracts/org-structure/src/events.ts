@@ -1,6 +1,6 @@
 import { isoDate, type IsoDate } from '@contracts/common';
 import { z } from 'zod';
-import type { OperationType } from './enums';
+import type { OperationType, UnitKind, UnitLevel } from './enums';
 
 /** JetStream stream holding the service's events (ARCHITECTURE decision 3). */
 export const ORG_EVENTS_STREAM = 'ORG_EVENTS';
@@ -64,13 +64,31 @@ export type UnitRestructuredEvent = OrgEventEnvelope<
     successors: UnitPathRef[];
     /** Subtrees that moved: every unit whose path started with `fromPath` now starts with `toPath`. */
     pathsChanged: SubtreeMove[];
+    /** The unit's name, on created and renamed units. */
     name?: string;
+    /** What a created unit is, so read models need not ask; absent from events published before they were added. */
+    kind?: UnitKind;
+    level?: UnitLevel;
   }
 >;
 
 export type UnitsImportedEvent = OrgEventEnvelope<
   typeof OrgEventSubject.unitsImported,
-  { units: Array<UnitPathRef & { name: string; kind: string; level: string; block: string }> }
+  {
+    units: Array<
+      UnitPathRef & {
+        name: string;
+        kind: string;
+        level: string;
+        block: string;
+        /**
+         * The unit's first day: rows of one import may differ, and the envelope's `effectiveDate` is the batch's
+         * earliest. Absent from events published before it was added.
+         */
+        validFrom?: IsoDate;
+      }
+    >;
+  }
 >;
 
 const pathRefSchema = z
