@@ -1,5 +1,5 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { CALLER_HEADER, type CallerIdentity, type ClientBusContract } from '@contracts/common';
+import { CALLER_HEADER, type CallerIdentity, type ClientBusContract, type ServiceBusContract } from '@contracts/common';
 import { ORG_BUS, ORG_SERVICE } from '@contracts/org-structure';
 import { CallerTokenSigner, callerTokenKey } from '@platform/auth';
 import { createLogger } from '@platform/logging';
@@ -50,9 +50,12 @@ export function scopedCaller(role: CallerIdentity['roles'][number]['role'], unit
   return { userId: '00000000-0000-4000-8000-000000000002', username: `test-${role}`, roles: [{ role, unitId }], clearance: 'none', clientAddress: null };
 }
 
-/** The org-structure service on a private nats-server and a fresh database, called over real NATS. */
-export async function startOrgHarness(): Promise<OrgHarness> {
-  const bus = newBusCredentials([TEST_GATEWAY], [ORG_BUS]);
+/**
+ * The org-structure service on a private nats-server and a fresh database, called over real NATS. `services` are
+ * other processes of the bus (e.g. one reading org-structure's events), given credentials as their contracts say.
+ */
+export async function startOrgHarness(options: { services?: readonly ServiceBusContract[] } = {}): Promise<OrgHarness> {
+  const bus = newBusCredentials([TEST_GATEWAY], [ORG_BUS, ...(options.services ?? [])]);
   // Reads the stream as a test looks at it; nothing of the platform holds these rights.
   const observer = newNatsUserKey();
   bus.seeds[TEST_OBSERVER] = observer.seed;

@@ -1,10 +1,17 @@
-import { isoDate, type IsoDate } from '@contracts/common';
+import { isoDate, type EventConsumerContract, type IsoDate } from '@contracts/common';
 import { z } from 'zod';
 import type { OperationType, UnitKind, UnitLevel } from './enums';
 
 /** JetStream stream holding the service's events (ARCHITECTURE decision 3). */
 export const ORG_EVENTS_STREAM = 'ORG_EVENTS';
 export const ORG_EVENTS_SUBJECTS = 'org.events.>';
+/** Events of units (created, renamed, moved, merged, split, dissolved, imported): what a read model of the tree follows. */
+export const ORG_UNIT_EVENTS_SUBJECTS = 'org.events.unit.>';
+
+/** A service's durable consumer of org-structure's unit events, for its bus contract and its read model. */
+export function orgUnitEventsConsumer(durable: string): EventConsumerContract {
+  return { stream: ORG_EVENTS_STREAM, durable, filterSubject: ORG_UNIT_EVENTS_SUBJECTS };
+}
 
 export const OrgEventSubject = {
   unitCreated: 'org.events.unit.created',
