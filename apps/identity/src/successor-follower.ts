@@ -36,6 +36,8 @@ export class SuccessorFollower {
       schema,
       logger,
       handler: (event, manager) => this.handle(event, manager),
+      // The announcement of whose roles changed leaves at once: gateways stop serving the old roles.
+      afterCommit: () => changes.nudge(),
     });
   }
 

@@ -56,6 +56,8 @@ export interface DurableEventConsumerOptions {
   /** The service's schema, holding the tables of `eventInboxTableSql`. */
   schema: string;
   handler: EventHandler;
+  /** Called once an applied event's transaction has committed (not for duplicates or failures). */
+  afterCommit?: () => void;
   logger: Logger;
   /** Deliveries of one event before it is given up on (recorded as a dead letter and terminated). */
   maxDeliveries?: number;
@@ -106,6 +108,7 @@ export class DurableEventConsumer {
       backoff: options.backoff ?? { initialMs: 1_000, maxMs: 60_000 },
       ackWaitMs: options.ackWaitMs ?? 30_000,
       retryDelayMs: options.retryDelayMs ?? 2_000,
+      afterCommit: options.afterCommit ?? (() => undefined),
     };
     if (!Number.isInteger(this.options.maxDeliveries) || this.options.maxDeliveries < 1) throw new RangeError('maxDeliveries must be a positive integer');
     this.tables = inboxTables(options.schema);
@@ -250,6 +253,8 @@ export class DurableEventConsumer {
         throw new UnprocessableEventError('the body is not JSON');
       }
       outcome = await this.apply({ id, subject: message.subject, streamSequence, deliveryCount, payload }, message);
+      // What the handler wrote is committed: e.g. wake the outbox relay, so events it appended leave now.
+      if (outcome === 'applied') this.options.afterCommit();
     } catch (error) {
       const reason = (error as Error).message;
       // Past maxDeliveries only when the dead letter could not be recorded (the database was down): tried again,
