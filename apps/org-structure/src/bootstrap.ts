@@ -2,7 +2,7 @@ import { ORG_SERVICE } from '@contracts/org-structure';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
-import { natsServerOptions, RequestContextInterceptor, RpcErrorFilter } from '@platform/nats';
+import { natsServerOptions, RpcErrorFilter } from '@platform/nats';
 import type { OrgStructureConfig } from './config';
 import { OrgStructureModule } from './org-structure.module';
 import { recordRefusals } from './infrastructure/refusals';
@@ -18,6 +18,5 @@ export async function createOrgStructureService(
     logger: new NestPinoLogger(logger),
   });
   app.useGlobalFilters(new RpcErrorFilter(logger, recordRefusals(app.get(AuditLog))));
-  app.useGlobalInterceptors(new RequestContextInterceptor());
   return app;
 }

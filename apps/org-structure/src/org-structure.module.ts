@@ -4,12 +4,12 @@ import type { Logger } from '@platform/logging';
 import { ensureStream, handledMessages, jetstream, NatsConnectionManager } from '@platform/nats';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { AuditLog } from '@platform/audit';
 import { AuditController } from './audit/audit.controller';
 import { Scopes } from './domain/scope';
 import type { AfterCommit } from './infrastructure/transactions';
-import { CallerContextInterceptor, CallerTokenVerifier, MessageAccessGuard } from '@platform/auth';
+import { CallerTokenVerifier, MessageAccessGuard } from '@platform/auth';
 import { OutboxRelay, openServiceDataSource } from '@platform/persistence';
 import type { OrgStructureConfig } from './config';
 import { EstablishmentController } from './establishment/establishment.controller';
@@ -59,7 +59,6 @@ export class OrgStructureModule implements OnApplicationBootstrap, OnApplication
         { provide: CONFIG, useValue: config },
         { provide: CallerTokenVerifier, useValue: new CallerTokenVerifier(config.CALLER_TOKEN_KEY, ORG_SERVICE) },
         { provide: APP_GUARD, useClass: MessageAccessGuard },
-        { provide: APP_INTERCEPTOR, useClass: CallerContextInterceptor },
         { provide: AuditLog, inject: [DataSource], useFactory: (db: DataSource) => new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY, key: config.AUDIT_KEY }) },
         {
           provide: WRITE_HOOKS,

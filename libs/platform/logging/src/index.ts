@@ -4,8 +4,13 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-interface RequestContext {
-  requestId: string;
+/**
+ * What is known about the request being handled. One store for the request id and whatever else a request carries
+ * (e.g. its verified caller, kept by @platform/auth against this object): every AsyncLocalStorage costs work on
+ * every promise the process creates.
+ */
+export interface RequestContext {
+  readonly requestId: string;
 }
 
 const requestContext = new AsyncLocalStorage<RequestContext>();
@@ -13,6 +18,11 @@ const requestContext = new AsyncLocalStorage<RequestContext>();
 /** Runs `fn` with `requestId` attached to every log line written inside it, across awaits. */
 export function runWithRequestId<T>(requestId: string, fn: () => T): T {
   return requestContext.run({ requestId }, fn);
+}
+
+/** The context of the request being handled, the same object throughout it: a key for what it learns on the way. */
+export function currentRequestContext(): RequestContext | undefined {
+  return requestContext.getStore();
 }
 
 export function currentRequestId(): string | undefined {
