@@ -66,6 +66,7 @@ export class Scope {
    * where the unit stood then.
    */
   async containsAt(db: Queryable, unitId: string, date: string): Promise<boolean> {
+    if (this.roots === null) return true;
     return (await this.visibleOn(db, [unitId], [date])).size > 0;
   }
 
