@@ -7,6 +7,7 @@ import { isObservable, Observable, throwError } from 'rxjs';
 import type { z } from 'zod';
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { assertAuthenticatedBus, natsAuthOptions } from './bus-auth';
+import { SendsPerTurn } from './sends-per-turn';
 
 /**
  * Nest's NATS server with a shorter path for each request:
@@ -14,12 +15,15 @@ import { assertAuthenticatedBus, natsAuthOptions } from './bus-auth';
  *   building the SyntaxError cost about 20 µs a message); patterns written as JSON still take Nest's path;
  * - every message runs in its own request context (@platform/logging) with the caller's request id, from before
  *   the guard until the reply, so every log line of the message carries it;
- * - a handler's plain answer is replied at once, in the wire format `NatsRpcClient` reads, instead of through an
- *   RxJS stream per message; a handler that answers an Observable (an exception filter does) keeps Nest's path.
+ * - a handler's plain answer is replied directly, in the wire format `NatsRpcClient` reads, instead of through an
+ *   RxJS stream per message, together with the other replies of the same event-loop turn (SendsPerTurn); a
+ *   handler that answers an Observable (an exception filter does) keeps Nest's path.
  * Nest's processing hooks (tracing), when set, get Nest's own path for the whole message.
  */
 export class PlatformNatsServer extends ServerNats {
   private readonly defaultProcessingStartHook = this.onProcessingStartHook;
+  /** Replies of one event-loop turn leave in one write. */
+  private readonly replies = new SendsPerTurn((error) => this.logger.error(error));
 
   override async handleMessage(channel: string, message: Msg): Promise<unknown> {
     const requestId = message.headers?.get(MessageHeader.requestId) || randomUUID();
@@ -42,7 +46,8 @@ export class PlatformNatsServer extends ServerNats {
       this.send(result, this.getPublisher(message, packet.id, context));
     } else if (message.reply) {
       // What Nest's NatsRecordSerializer writes for one answer: {response, isDisposed, id}, no headers.
-      message.respond(JSON.stringify({ response: result, isDisposed: true, id: packet.id }));
+      const reply = JSON.stringify({ response: result, isDisposed: true, id: packet.id });
+      this.replies.add(() => message.respond(reply));
     }
     return undefined;
   }
