@@ -34,18 +34,25 @@ export interface LoggerOptions {
   level?: string;
 }
 
-/** One JSON line per event, with the service name and the current request id. */
+/**
+ * One JSON line per event, with the service name and the current request id, written to stdout as it is logged:
+ * pino's default writes from a worker thread, and a process that stops right after logging (Nest re-raises the
+ * signal once its shutdown hooks are done) lost its last lines, among them the shutdown summary.
+ */
 export function createLogger({ service, level = 'info' }: LoggerOptions): Logger {
-  return pino({
-    level,
-    base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    mixin() {
-      const requestId = currentRequestId();
-      return requestId ? { requestId } : {};
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin() {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
     },
-  });
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /** Lets NestJS's own messages go through the same JSON logger. */
