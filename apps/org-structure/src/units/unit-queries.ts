@@ -45,9 +45,9 @@ export class UnitQueries {
     const [states, [existence], history, visible] = await this.reader.queryAll<
       [UnitVersionRow[], Array<{ exists_from: string; exists_until: string | null }>, UnitVersionRow[], unknown[] | undefined]
     >([
-      { sql: STATE_AT, parameters: [id, asOf] },
-      { sql: 'SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1', parameters: [id] },
-      { sql: `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND ${inScope} ORDER BY v.valid_from`, parameters: historyParams },
+      { sql: STATE_AT, parameters: [id, asOf], prepared: true },
+      { sql: 'SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1', parameters: [id], prepared: true },
+      { sql: `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND ${inScope} ORDER BY v.valid_from`, parameters: historyParams, prepared: true },
       ...(requirement.statement ? [requirement.statement] : []),
     ]);
     if (!states[0]) throw OrgErrors.unitNotFound(id, asOf);

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -11,6 +12,24 @@ export interface Queryable {
 export interface Statement {
   sql: string;
   parameters?: unknown[];
+  /**
+   * Kept parsed and planned on each connection (a named prepared statement), for the hot reads whose SQL never
+   * changes: PostgreSQL then skips parsing and planning it on every execution.
+   */
+  prepared?: boolean;
+}
+
+const preparedNames = new Map<string, string>();
+
+/** The statement as pg takes it: a stable name per SQL text when prepared. */
+function toQuery({ sql, parameters, prepared }: Statement): { text: string; values?: unknown[]; name?: string } {
+  if (!prepared) return { text: sql, values: parameters };
+  let name = preparedNames.get(sql);
+  if (!name) {
+    name = `platform_${hash('sha1', sql, 'hex').slice(0, 16)}`;
+    preparedNames.set(sql, name);
+  }
+  return { text: sql, values: parameters, name };
 }
 
 export interface PoolReader extends Queryable {
@@ -45,7 +64,7 @@ export function poolReader(db: DataSource): PoolReader {
     },
 
     async queryAll<Rows extends unknown[]>(statements: readonly Statement[]): Promise<Rows> {
-      if (statements.length < 2) return Promise.all(statements.map(({ sql, parameters }) => this.query(sql, parameters))) as Promise<Rows>;
+      if (statements.length < 2) return Promise.all(statements.map(async (statement) => (await pool().query(toQuery(statement))).rows)) as Promise<Rows>;
       const client = await pool().connect();
       let settled: Array<PromiseSettledResult<{ rows: unknown }>>;
       try {
@@ -72,7 +91,7 @@ async function sendTogether(client: PoolClient, statements: readonly Statement[]
   socket?.cork?.();
   let sent: Array<Promise<{ rows: unknown }>>;
   try {
-    sent = statements.map(({ sql, parameters }) => client.query(sql, parameters));
+    sent = statements.map((statement) => client.query(toQuery(statement)));
   } finally {
     socket?.uncork?.();
   }

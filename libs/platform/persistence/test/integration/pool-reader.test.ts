@@ -74,3 +74,19 @@ describe('several statements in one round trip', () => {
     for (const client of clients) client.release();
   });
 });
+
+describe('prepared statements', () => {
+  it('keeps a statement marked prepared parsed on its connection, under one name for its SQL', async () => {
+    const reader = poolReader(db);
+    const prepared = { sql: 'SELECT name FROM item WHERE id = $1', prepared: true };
+    const [first, seen] = await reader.queryAll<[Array<{ name: string }>, Array<{ name: string; statement: string }>]>([
+      { ...prepared, parameters: [1] },
+      { sql: 'SELECT name, statement FROM pg_prepared_statements' },
+    ]);
+    expect(first).toEqual([{ name: 'Đảng bộ' }]);
+    expect(seen).toEqual([{ name: expect.stringMatching(/^platform_[0-9a-f]{16}$/), statement: prepared.sql }]);
+    // Again, on whichever connection, and alone: the same answer from the same name.
+    await expect(reader.queryAll([{ ...prepared, parameters: [2] }])).resolves.toEqual([[{ name: 'Mặt trận' }]]);
+    await expect(reader.queryAll([{ ...prepared, parameters: [2] }, { ...prepared, parameters: [1] }])).resolves.toEqual([[{ name: 'Mặt trận' }], [{ name: 'Đảng bộ' }]]);
+  });
+});
