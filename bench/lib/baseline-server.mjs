@@ -17,9 +17,10 @@ const pool = new pg.Pool({
 });
 const app = Fastify({ logger: false });
 
-// BASELINE_PIPELINED=1: the three statements written together on one connection and answered in order, as the
-// service's poolReader.queryAll sends them (the same SQL, one round trip instead of three).
-const pipelined = process.env.BASELINE_PIPELINED === '1';
+// BASELINE_AS_SERVICE=1: the same SQL sent the way the service's poolReader.queryAll sends it: the three statements
+// written together on one connection and answered in order (one round trip instead of three), each a named
+// prepared statement (parsed and planned once per connection).
+const asService = process.env.BASELINE_AS_SERVICE === '1';
 const STATE_AT = `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND v.validity @> $2::date`;
 const EXISTENCE = 'SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1';
 const HISTORY = `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 ORDER BY v.valid_from`;
@@ -28,7 +29,7 @@ async function together(statements) {
   const client = await pool.connect();
   client.pipeline = true;
   client.connection.stream.cork();
-  const sent = statements.map(([sql, values]) => client.query(sql, values));
+  const sent = statements.map(([name, text, values]) => client.query({ name, text, values }));
   client.connection.stream.uncork();
   const settled = await Promise.allSettled(sent);
   client.pipeline = false;
@@ -41,8 +42,12 @@ async function together(statements) {
 app.get('/units/:id', async (request, reply) => {
   const { id } = request.params;
   const asOf = new Date().toISOString().slice(0, 10);
-  if (pipelined) {
-    const [state, existence, history] = await together([[STATE_AT, [id, asOf]], [EXISTENCE, [id]], [HISTORY, [id]]]);
+  if (asService) {
+    const [state, existence, history] = await together([
+      ['baseline_state_at', STATE_AT, [id, asOf]],
+      ['baseline_existence', EXISTENCE, [id]],
+      ['baseline_history', HISTORY, [id]],
+    ]);
     if (!state.rows[0]) return reply.status(404).send({ status: 404 });
     return toUnitView(state.rows[0], existence.rows[0], history.rows);
   }
