@@ -72,7 +72,6 @@ class ReplyInbox {
   private readonly prefix: string;
   private readonly pending = new Map<string, PendingRequest>();
   private readonly sends = new SendsPerTurn((error) => this.failAll(error));
-  private nextToken = 0;
 
   constructor(
     private readonly connection: NatsConnection,
@@ -87,7 +86,8 @@ class ReplyInbox {
 
   request(subject: string, body: string, headers: MsgHdrs, timeoutMs: number): Promise<Msg> {
     return new Promise<Msg>((resolve, reject) => {
-      const token = (this.nextToken++).toString(36);
+      // Unguessable, as nats.js's own request tokens are.
+      const token = nuid.next();
       const timer = setTimeout(() => {
         if (this.pending.delete(token)) reject(new ServiceTimeoutError(subject, timeoutMs));
       }, timeoutMs);
