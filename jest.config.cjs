@@ -26,11 +26,11 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs}/**/test/integration/**/*.test.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tools/jest/global-setup.cjs',
       globalTeardown: '<rootDir>/tools/jest/global-teardown.cjs',
       setupFilesAfterEnv: ['<rootDir>/tools/jest/long-timeout.cjs'],
