@@ -36,6 +36,8 @@ const read = (path) => readFileSync(join(ROOT, path), 'utf8');
 function main(names) {
   const { kebab, pascal } = names;
   if (!existsSync(join(ROOT, 'node_modules'))) refuse('node_modules is missing: run npm install first');
+  // Before the build: a service generated but not yet installed would fail it.
+  for (const path of [`apps/${kebab}`, `libs/contracts/${kebab}`]) if (existsSync(join(ROOT, path))) refuse(`"${kebab}" is taken: ${path} exists`);
   const libraries = builtLibraries();
 
   const taken = takenBy(names, libraries.registry);
@@ -138,7 +140,6 @@ function dependsOn(service) {
 /** Whatever the new service would be called that something already is. */
 function takenBy({ kebab, snake, pascal, constant }, registry) {
   const reasons = [];
-  for (const path of [`apps/${kebab}`, `libs/contracts/${kebab}`]) if (existsSync(join(ROOT, path))) reasons.push(`${path} exists`);
 
   const projects = nxProjectNames();
   for (const project of [kebab, `contracts-${kebab}`]) if (projects.has(project)) reasons.push(`an Nx project is named ${project}`);
