@@ -84,12 +84,12 @@ function main(names) {
   const written = Object.keys(files);
   const domain = written.filter(isDomainFile);
   console.log('');
-  log(`${kebab}: wrote ${written.length} files, changed ${changed.length + (skipInstall ? 0 : 1)}.`);
+  log(`${kebab}: wrote ${written.length} files, changed ${changed.length}${skipInstall ? '' : ' (and package-lock.json, through npm install)'}.`);
   log(`  the domain, yours to change (${domain.length}):`);
   for (const path of domain) log(`    ${path}`);
   log(`  wiring, left as written (${written.length - domain.length}):`);
   for (const path of written.filter((path) => !isDomainFile(path))) log(`    ${path}`);
-  log(`  changed: ${[...changed.map(([path]) => path), ...(skipInstall ? [] : ['package-lock.json'])].join(', ')}`);
+  log(`  changed: ${changed.map(([path]) => path).join(', ')}`);
   console.log('');
   log('Next:');
   log(`  1. npm run build, then npm start: the gateway's /health/ready lists ${kebab}; npm test runs its tests.`);
