@@ -72,6 +72,8 @@ export default defineConfig(
               onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared', 'type:contracts'],
             },
             { sourceTag: 'scope:org-structure', onlyDependOnLibsWithTags: ['scope:org-structure', 'scope:shared'] },
+            // Identity reads org-structure's unit events (role assignments follow merged units): its contracts only.
+            { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared', 'scope:org-structure'] },
             // The registry lists every service: it reads their contracts and nothing else.
             { sourceTag: 'scope:registry', onlyDependOnLibsWithTags: ['scope:shared', 'type:contracts'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

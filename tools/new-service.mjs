@@ -5,7 +5,8 @@
 //     permission, a unit test and integration tests, the Nx project, tsconfig and Dockerfile;
 //   - adds it where the platform lists its services: the registry (libs/contracts/registry, which npm start, the
 //     tests, the gateway and the credentials read), the permission in libs/contracts/common, the module boundary
-//     in eslint.config.mjs, the root tsconfig.json, the build and migrate scripts, docker-compose.yml;
+//     in eslint.config.mjs, the root tsconfig.json, the build and migrate scripts, docker-compose.yml, and its
+//     migration in migrations.lock.json;
 //   - runs npm install, which links the new contracts package into node_modules and the lockfile.
 //
 // It refuses a name that is not kebab-case, is reserved, or is taken by anything the service would be called
@@ -18,6 +19,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addPermission, addReference, addRegistryEntry, addScopeConstraint, addToChownHint, addToCompose, addToScripts, EditError } from './lib/new-service/edits.mjs';
+import { formatLock, hashOf, LOCK_FILE, readLock } from './lib/migrations-lock.mjs';
 import { nameProblem, serviceNames, subjectsOverlap } from './lib/new-service/names.mjs';
 import { isDomainFile, serviceFiles } from './lib/new-service/templates.mjs';
 
@@ -66,6 +68,8 @@ function main(names) {
     'package.json': addToScripts(read('package.json'), names),
     'docker-compose.yml': addToChownHint(addToCompose(compose, names, lastMigration(parseCompose(compose))), names),
     'README.md': addToChownHint(read('README.md'), names),
+    // Locked now, like every migration that lands: the service's own tables go in the migrations after it.
+    [LOCK_FILE]: formatLock({ ...readLock(ROOT), ...lockEntryOf(files) }),
   };
 
   for (const [path, content] of Object.entries(files)) {
@@ -96,12 +100,17 @@ function main(names) {
   log(`  2. Replace the sample with the first use case: apps/${kebab}/src/sample/ and, in libs/contracts/${kebab}/src,`);
   log(`     its request (schemas.ts), answer (views.ts), event (events.ts) and error code (errors.ts). The service's`);
   log(`     tables go in a new migration after apps/${kebab}/src/infrastructure/migrations/${migrationTimestamp}-${kebab}-initial.ts,`);
-  log(`     listed in apps/${kebab}/src/infrastructure/database.ts.`);
+  log(`     listed in apps/${kebab}/src/infrastructure/database.ts and locked with npm run migrations:lock.`);
   log(`  3. Permissions: Permission.${permission.key} ('${permission.value}') in libs/contracts/common/src/access.ts is`);
   log('     held by administrators only: rename it for what it guards, grant it to roles in ROLES, and list it in');
   log('     docs/access-control.md.');
   log(`  4. Routes: the gateway serves none of ${kebab}'s subjects yet. Add its routes in apps/gateway and give its error`);
   log('     codes their HTTP status in apps/gateway/src/http/error-mapper.ts.');
+}
+
+function lockEntryOf(files) {
+  const [path] = Object.keys(files).filter((file) => file.includes('/migrations/'));
+  return { [path.split('/').at(-1)]: hashOf(files[path]) };
 }
 
 /** The libraries the generator reads, built first: the registry, the outbox's and the audit table's DDL. */

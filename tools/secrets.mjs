@@ -1,7 +1,7 @@
 // `npm run secrets`: everything docker-compose.yml mounts, under secrets/ (git-ignored, owner-only), made once and
 // kept on every later run:
-//   - every process's own credentials (tools/lib/credentials.mjs): NATS NKey seeds, database role passwords, audit
-//     keys, the gateway's signing key and caller-token secret, each registered service's caller-token key;
+//   - every process's own credentials (tools/lib/credentials.mjs): NATS NKey seeds; each service's database role
+//     password, audit key and caller-token key; the gateway's signing key and caller-token secret;
 //   - postgres.password: the `postgres` superuser's password (POSTGRES_PASSWORD when set on the first run, else
 //     generated), and postgres.admin-url, the URL the one-shot migrations provision the roles with;
 //   - nats-server.conf: the NATS users (public keys) and what each may publish and subscribe to, from the services'
@@ -10,8 +10,8 @@
 // change. Needs the workspace built (the npm script builds first).
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensurePlatformCredentials, ensureSecretFile, natsServerConfigFor, writeDerivedFile } from './lib/credentials.mjs';
 
@@ -24,28 +24,25 @@ const CONTAINER_UID = 1000;
 /** Written by `cli.js generate-signing-key` for the compose file of earlier releases. */
 const LEGACY_SIGNING_KEY = join(DIR, 'auth_signing_key.pem');
 
-/** What each file under secrets/ is, for the summary: the gateway's, every registered service's, PostgreSQL's. */
-function describeFiles(services) {
-  const what = {
-    'gateway.nats-seed': "the gateway's NATS NKey seed",
-    'gateway.database-password': 'password of the database role gateway',
-    'gateway.audit-key': "key of the gateway's audit chain",
-    'gateway.signing.pem': "the gateway's Ed25519 signing key (access tokens)",
-    'gateway.caller-token-secret': 'secret the caller-token keys are derived from (gateway only)',
-  };
-  for (const { bus: { service }, database: { role } } of services) {
-    what[`${service}.nats-seed`] = `${service}'s NATS NKey seed`;
-    what[`${service}.database-password`] = `password of the database role ${role}`;
-    what[`${service}.audit-key`] = `key of ${service}'s audit chain`;
-    what[`${service}.caller-token-key`] = `key ${service} checks caller tokens with (derived)`;
-  }
-  return {
-    ...what,
-    'postgres.password': 'password of the PostgreSQL superuser postgres',
-    'postgres.admin-url': 'superuser URL for the *-migrate containers (derived)',
-    'nats-server.conf': 'nats-server configuration: users, permissions, JetStream (derived)',
-  };
-}
+const { PLATFORM_SERVICES } = createRequire(import.meta.url)('@contracts/registry');
+
+/** What each file is, for the listing: the gateway's, then every registered service's four. */
+const WHAT = {
+  'gateway.nats-seed': "the gateway's NATS NKey seed",
+  'gateway.signing.pem': "the gateway's Ed25519 signing key (access tokens)",
+  'gateway.caller-token-secret': 'secret the caller-token keys are derived from (gateway only)',
+  ...Object.fromEntries(
+    PLATFORM_SERVICES.flatMap(({ bus: { service }, database: { role } }) => [
+      [`${service}.nats-seed`, `${service}'s NATS NKey seed`],
+      [`${service}.database-password`, `password of the database role ${role}`],
+      [`${service}.audit-key`, `key of ${service}'s audit chain`],
+      [`${service}.caller-token-key`, `key ${service} checks caller tokens with (derived)`],
+    ]),
+  ),
+  'postgres.password': 'password of the PostgreSQL superuser postgres',
+  'postgres.admin-url': 'superuser URL for the *-migrate containers (derived)',
+  'nats-server.conf': 'nats-server configuration: users, permissions, JetStream (derived)',
+};
 
 const log = (line) => console.log(`[secrets] ${line}`);
 
@@ -63,9 +60,6 @@ try {
 }
 
 function main() {
-  const { PLATFORM_SERVICES } = createRequire(import.meta.url)('@contracts/registry');
-  const what = describeFiles(PLATFORM_SERVICES);
-  const processFiles = ['gateway', ...PLATFORM_SERVICES.map(({ bus }) => bus.service)].map((name) => `${DIR}/${name}.*`).join(' ');
   const before = snapshot();
 
   // Sessions survive the move to the new layout: the signing key of an existing deployment is kept.
@@ -86,7 +80,7 @@ function main() {
   log(`${DIR}/ (owner-only; docker-compose.yml mounts each file into the containers that need it, and no other):`);
   for (const [name, content] of after) {
     const state = !before.has(name) ? 'created' : before.get(name) === content ? 'kept' : 'updated';
-    log(`  ${state.padEnd(8)} ${name.padEnd(32)} ${what[name] ?? '(not used by docker-compose.yml)'}`);
+    log(`  ${state.padEnd(8)} ${name.padEnd(32)} ${WHAT[name] ?? '(not used by docker-compose.yml)'}`);
   }
   if (adoptedSigningKey) log(`the signing key of ${LEGACY_SIGNING_KEY} is kept as gateway.signing.pem: sessions stay valid`);
   if (!before.has('postgres.password')) {
@@ -102,10 +96,10 @@ function main() {
   if (process.platform === 'linux' && process.getuid?.() !== CONTAINER_UID) {
     log(`  ${step++}. Docker on Linux mounts these files with their owner and mode as here, and the app containers run as uid`);
     log(`     ${CONTAINER_UID} (node): hand their files over (nats and postgres read theirs as root):`);
-    log(`       sudo chown ${CONTAINER_UID} ${processFiles} ${DIR}/postgres.admin-url`);
+    log(`       sudo chown ${CONTAINER_UID} ${['gateway', ...PLATFORM_SERVICES.map(({ bus }) => bus.service)].map((name) => `${DIR}/${name}.*`).join(' ')} ${DIR}/postgres.admin-url`);
     log(`     To run \`npm run secrets\` again later, take them back first: sudo chown "$(id -u)" ${DIR}/*`);
   }
-  log(`  ${step++}. ADMIN_PASSWORD=… docker compose up -d --build     (ADMIN_PASSWORD unset: generated, in \`docker compose logs gateway-migrate\`)`);
+  log(`  ${step++}. ADMIN_PASSWORD=… docker compose up -d --build     (ADMIN_PASSWORD unset: generated, in \`docker compose logs identity-migrate\`)`);
   if (before.has('nats-server.conf') && nats.changed) log(`  ${step++}. nats-server.conf changed: docker compose up -d --force-recreate nats`);
   log(`  Keep a copy of ${DIR}/ somewhere safe and never commit it: a lost audit key leaves its chain unverifiable, a new`);
   log('  signing key logs everyone out.');

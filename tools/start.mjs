@@ -7,9 +7,9 @@
 //      PostgreSQL under .data/postgres; NATS: NATS_URL (a server that authorises the keys above), else nats-server
 //      started on 127.0.0.1:NATS_PORT (4223) with JetStream and authentication under .data/nats; a NATS without
 //      authentication (such as a machine's own on 4222) is never used;
-//   4. migrates every service's schema (the registry's, libs/contracts/registry, and the identity schema) as the
-//      services' own roles, created and sealed with the administrator's connection, and creates the first
-//      administrator when there is none,
+//   4. migrates every service's schema (the registry's, libs/contracts/registry) as the services' own roles,
+//      created and sealed with the administrator's connection, and creates the first administrator (identity's
+//      create-admin) when there is none,
 //      with ADMIN_USERNAME / ADMIN_PASSWORD when set, else a generated password shown once and kept in
 //      .data/admin-password (owner-only);
 //   5. loads the demo data on the first run through the operator commands (tools/demo);
@@ -136,22 +136,21 @@ async function main() {
     ADMIN_PASSWORD: process.env.ADMIN_PASSWORD,
     ADMIN_PASSWORD_FILE: process.env.ADMIN_PASSWORD_FILE,
     NATS_URL: nats.url,
-    DATABASE_URL: credentials.withCredentials(postgres.url, processes[name].databaseRole, ''),
+    // The gateway keeps no database; each service logs in as its own role.
+    ...(processes[name].databaseRole ? { DATABASE_URL: credentials.withCredentials(postgres.url, processes[name].databaseRole, '') } : {}),
     ...processes[name].env,
   });
   const envs = Object.fromEntries(platform.map((app) => [app.name, envOf(app.name)]));
-  const gatewayEnv = envs.gateway;
   const asAdministrator = { DATABASE_ADMIN_URL: postgres.url };
   for (const { name, cli, service } of platform.filter((app) => app.service)) {
     const schema = service.database.schema;
     log(`migrating the ${schema} schema of ${name} (its role created and its audit table sealed with the administrator's connection)`);
     await run(process.execPath, [cli, 'migrate'], `the ${schema} migration`, { ...envs[name], ...asAdministrator });
   }
-  log('migrating the identity schema');
-  await run(process.execPath, [GATEWAY_CLI, 'migrate'], 'the identity migration', { ...gatewayEnv, ...asAdministrator });
   log('making sure an administrator exists');
+  const identity = platform.find((app) => app.name === 'identity');
   const admin = administrator(
-    await run(process.execPath, [GATEWAY_CLI, 'create-admin', relative(ADMIN_PASSWORD_FILE)], 'creating the administrator', gatewayEnv, {
+    await run(process.execPath, [identity.cli, 'create-admin', relative(ADMIN_PASSWORD_FILE)], 'creating the administrator', envs.identity, {
       showOutput: true,
     }),
   );

@@ -1,4 +1,4 @@
-// The platform for benchmarks: compiled gateway and org-structure processes on a private nats-server and a
+// The platform for benchmarks: compiled gateway, identity and org-structure processes on a private nats-server and a
 // scratch database, with an administrator and a read-only user logged in. Like the end-to-end tests, nothing
 // is shared with a platform left running on the machine, and every process runs as deployed: its own NKey on a
 // server that authenticates every connection, its own database role (never a superuser), its own audit key.
@@ -18,6 +18,7 @@ import { createDatabase } from './databases.mjs';
 const require = createRequire(import.meta.url);
 const { natsServerConfig } = require('@platform/nats');
 const { ORG_SERVICE } = require('@contracts/org-structure');
+const { IDENTITY_SERVICE } = require('@contracts/identity');
 
 export const node = process.execPath;
 export const app = (name, file = 'main.js') => join(REPO_ROOT, `apps/${name}/dist/${file}`);
@@ -80,11 +81,16 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeA
   const envs = {
     gateway: {
       ...common,
-      DATABASE_URL: database.serviceUrl('gateway'),
       NATS_NKEY_SEED: bus.seeds.gateway,
       AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
       CALLER_TOKEN_SECRET: callers.secret.toString('base64'),
-      AUDIT_KEY: database.auditKey('gateway'),
+    },
+    [IDENTITY_SERVICE]: {
+      ...common,
+      DATABASE_URL: database.serviceUrl(IDENTITY_SERVICE),
+      NATS_NKEY_SEED: bus.seeds[IDENTITY_SERVICE],
+      CALLER_TOKEN_KEY: callers.keyOf(IDENTITY_SERVICE),
+      AUDIT_KEY: database.auditKey(IDENTITY_SERVICE),
     },
     [ORG_SERVICE]: {
       ...common,
@@ -98,8 +104,8 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeA
   const admin = { ADMIN_USERNAME: 'bench-admin', ADMIN_PASSWORD: 'bench-admin-passphrase' };
   for (const [command, env] of [
     [[app('org-structure', 'cli.js'), 'migrate'], { ...envs[ORG_SERVICE], ...asAdministrator }],
-    [[app('gateway', 'cli.js'), 'migrate'], { ...envs.gateway, ...asAdministrator }],
-    [[app('gateway', 'cli.js'), 'create-admin'], { ...envs.gateway, ...admin }],
+    [[app('identity', 'cli.js'), 'migrate'], { ...envs[IDENTITY_SERVICE], ...asAdministrator }],
+    [[app('identity', 'cli.js'), 'create-admin'], { ...envs[IDENTITY_SERVICE], ...admin }],
   ]) {
     const result = spawnSync(node, command, { env, encoding: 'utf8' });
     if (result.status !== 0) {
@@ -119,6 +125,7 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeA
   };
   const orgs = [];
   for (let i = 0; i < orgReplicas; i++) orgs.push(launch(app('org-structure'), envs[ORG_SERVICE], nodeArgs.orgStructure));
+  const identity = launch(app('identity'), envs[IDENTITY_SERVICE], nodeArgs.identity);
   const gateway = launch(app('gateway'), envs.gateway, nodeArgs.gateway);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
@@ -169,7 +176,7 @@ export async function startPlatform({ orgReplicas = 1, env: extraEnv = {}, nodeA
     readerToken,
     orgs,
     /** Process ids, for measuring the CPU each one spends. */
-    pids: { gateway: gateway.pid, orgs: orgs.map((child) => child.pid), nats: nats.pid },
+    pids: { gateway: gateway.pid, identity: identity.pid, orgs: orgs.map((child) => child.pid), nats: nats.pid },
     post,
     /** Stops every process; resolves with each org-structure replica's stdout (its shutdown log). */
     async stop() {

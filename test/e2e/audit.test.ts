@@ -60,10 +60,10 @@ it('is refused to roles without audit.read', async () => {
 
 it("cannot be changed, disabled or dropped by the service's own database role (item 9)", async () => {
   const attempts = [
-    ['gateway', 'UPDATE identity.audit_log SET action = $1', ['x']],
-    ['gateway', 'DELETE FROM identity.audit_log', []],
-    ['gateway', 'ALTER TABLE identity.audit_log DISABLE TRIGGER USER', []],
-    ['gateway', 'SET session_replication_role = replica', []],
+    ['identity', 'UPDATE identity.audit_log SET action = $1', ['x']],
+    ['identity', 'DELETE FROM identity.audit_log', []],
+    ['identity', 'ALTER TABLE identity.audit_log DISABLE TRIGGER USER', []],
+    ['identity', 'SET session_replication_role = replica', []],
     ['org_structure', 'DELETE FROM org_structure.audit_log', []],
     ['org_structure', 'TRUNCATE org_structure.audit_log', []],
     ['org_structure', 'DROP TABLE org_structure.audit_log', []],
@@ -83,8 +83,8 @@ it("cannot be changed, disabled or dropped by the service's own database role (i
 it('verifies every chain, and detects a modified record', async () => {
   const clean = await p.http('GET', '/api/v1/audit/verify', undefined, as(auditor.token));
   expect(clean.body.ok).toBe(true);
-  // The gateway's chain, then one per registered service.
-  expect(clean.body.chains.map((c: Json) => [c.service, c.ok])).toEqual([['gateway', true], ...PLATFORM_SERVICE_NAMES.map((name) => [name, true])]);
+  // One chain per registered service.
+  expect(clean.body.chains.map((c: Json) => [c.service, c.ok])).toEqual(PLATFORM_SERVICE_NAMES.map((name) => [name, true]));
   expect(clean.body.chains.find((c: Json) => c.service === 'org-structure').head.hash).toMatch(/^[0-9a-f]{64}$/);
 
   // Someone with the database owner's rights switches the guard off and edits history.
@@ -106,10 +106,10 @@ it('has operator commands to export a head and verify a chain against it', () =>
       env: { ...p.envOf(app), LOG_LEVEL: 'silent' },
       encoding: 'utf8',
     });
-  const head = JSON.parse(cli('gateway', 'audit:head').stdout);
+  const head = JSON.parse(cli('identity', 'audit:head').stdout);
   expect(head.hash).toMatch(/^[0-9a-f]{64}$/);
-  expect(cli('gateway', 'audit:verify', head.seq, head.hash).status).toBe(0);
-  expect(cli('gateway', 'audit:verify', head.seq, '0'.repeat(64)).status).toBe(1);
+  expect(cli('identity', 'audit:verify', head.seq, head.hash).status).toBe(0);
+  expect(cli('identity', 'audit:verify', head.seq, '0'.repeat(64)).status).toBe(1);
   // The org-structure chain was tampered with above.
   expect(cli('org-structure', 'audit:verify').status).toBe(1);
 });

@@ -20,10 +20,6 @@ function libraries() {
   };
 }
 
-/** A service's database role: its name with `-` as `_` (PostgreSQL identifiers). */
-export function databaseRoleOf(process) {
-  return process.replace(/-/g, '_');
-}
 
 function writeOwnerOnly(path, content) {
   writeFileSync(path, content, { mode: 0o600 });
@@ -54,6 +50,9 @@ export function writeDerivedFile(dir, name, content) {
   return { path, changed: current !== content };
 }
 
+/** Audit keys a service takes over from the process whose schema it now owns (see ensurePlatformCredentials). */
+const LEGACY_AUDIT_KEYS = { identity: 'gateway.audit-key' };
+
 const randomKey = () => `${randomBytes(32).toString('base64')}\n`;
 
 /**
@@ -74,13 +73,19 @@ export function ensurePlatformCredentials(dir) {
   for (const name of names) {
     const seed = kept(dir, `${name}.nats-seed`, () => `${nats.newNatsUserKey().seed}\n`);
     publicKeys[name] = nats.natsPublicKeyOf(seed.value);
-    const password = kept(dir, `${name}.database-password`, () => `${randomBytes(18).toString('base64url')}\n`);
-    const audit = kept(dir, `${name}.audit-key`, randomKey);
-    processes[name] = {
-      databaseRole: databaseRoleOf(name),
-      databasePassword: password.value,
-      env: { NATS_NKEY_SEED_FILE: seed.path, DATABASE_PASSWORD_FILE: password.path, AUDIT_KEY_FILE: audit.path },
-    };
+    processes[name] = { databaseRole: null, databasePassword: null, env: { NATS_NKEY_SEED_FILE: seed.path } };
+  }
+  // Only services keep records: each its own database role and audit chain. The gateway has neither.
+  for (const { bus, database } of registry.PLATFORM_SERVICES) {
+    const password = kept(dir, `${bus.service}.database-password`, () => `${randomBytes(18).toString('base64url')}\n`);
+    // A chain keeps its key when its schema changes hands: identity's was the gateway's until identity had a
+    // service of its own, and records written then verify only under that key.
+    const legacy = LEGACY_AUDIT_KEYS[bus.service];
+    const audit = kept(dir, `${bus.service}.audit-key`, () =>
+      legacy && existsSync(join(dir, legacy)) ? readFileSync(join(dir, legacy), 'utf8') : randomKey(),
+    );
+    Object.assign(processes[bus.service], { databaseRole: database.role, databasePassword: password.value });
+    Object.assign(processes[bus.service].env, { DATABASE_PASSWORD_FILE: password.path, AUDIT_KEY_FILE: audit.path });
   }
 
   const signing = kept(dir, 'gateway.signing.pem', () =>

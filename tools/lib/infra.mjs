@@ -177,6 +177,32 @@ export async function ensureDatabase(adminUrl, database) {
   }
 }
 
+/**
+ * Makes sure the database `url` names exists. A missing one is created through the same server's `postgres`
+ * maintenance database with the URL's credentials; when it cannot be, the error says in one line what to run.
+ */
+export async function ensureDatabaseOf(url, log = defaultLog) {
+  const error = await tryPostgres(url);
+  if (!error) return;
+  const oneLine = (message) => String(message).replace(/\s+/g, ' ').trim();
+  // 3D000 invalid_catalog_name: the server answered, and has no such database.
+  if (error.code !== '3D000') throw new Error(`cannot connect to PostgreSQL at ${redact(url)}: ${oneLine(error.message)}`);
+  const parsed = new URL(url);
+  const user = decodeURIComponent(parsed.username) || userInfo().username;
+  const database = decodeURIComponent(parsed.pathname.slice(1)) || user;
+  const server = `${parsed.hostname || 'localhost'}:${parsed.port || 5432}`;
+  try {
+    await ensureDatabase(withDatabase(url, 'postgres'), database);
+  } catch (cause) {
+    throw new Error(
+      `database "${database}" does not exist on ${server} and cannot be created as ${user} (${oneLine(cause.message)}); ` +
+        `create it with \`createdb -h ${parsed.hostname || 'localhost'} -p ${parsed.port || 5432} -U <a role that may create databases> ` +
+        `-O ${user} ${database}\` and run npm start again`,
+    );
+  }
+  log(`PostgreSQL: created database "${database}" on ${server}`);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Processes: is a pid alive, and what is it?
 // ---------------------------------------------------------------------------------------------------------------
@@ -214,7 +240,7 @@ function processInfo(pid) {
 
 /**
  * PostgreSQL for `npm start`: DATABASE_URL, else the machine's server on 5432, else embedded PostgreSQL under
- * `dataDir`. Makes sure database `records` exists (except with DATABASE_URL, which is used as given).
+ * `dataDir`. Makes sure database `records` exists (with DATABASE_URL, the database it names).
  *
  * `probeUrl` (null to skip) and `port` exist so tests can force the embedded path on a machine that runs
  * PostgreSQL on 5432.
@@ -228,6 +254,7 @@ export async function ensurePostgres({
 } = {}) {
   if (process.env.DATABASE_URL) {
     log(`PostgreSQL: using DATABASE_URL (${redact(process.env.DATABASE_URL)})`);
+    await ensureDatabaseOf(process.env.DATABASE_URL, log);
     return { url: process.env.DATABASE_URL, adminUrl: null, stop: noop, started: false };
   }
   const local = probeUrl ? await probeLocalPostgres(probeUrl, log) : false;

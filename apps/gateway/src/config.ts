@@ -1,15 +1,4 @@
-import {
-  ConfigError,
-  databaseAdminEnv,
-  databaseEnv,
-  durationMs,
-  loadConfig,
-  loggingEnv,
-  natsEnv,
-  portEnv,
-  secretKey,
-  withFileSecrets,
-} from '@platform/config';
+import { durationMs, loadConfig, loggingEnv, natsEnv, portEnv, secretKey, withFileSecrets } from '@platform/config';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -17,12 +6,10 @@ const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), 
 const seconds = z.coerce.number().int().min(1).max(31_536_000);
 const count = z.coerce.number().int().min(1).max(1_000_000);
 
+/** The gateway keeps no database: identity holds the users and sessions, each service its own records. */
 export const gatewayEnv = z.object({
   ...natsEnv,
   ...loggingEnv,
-  ...databaseEnv('gateway'),
-  /** The gateway's own schema: users, role assignments, refresh tokens, its audit trail. */
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('identity'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: portEnv(3000),
   /** Largest request body accepted; bigger ones answer 413. */
@@ -36,30 +23,11 @@ export const gatewayEnv = z.object({
    * service's key). Only the gateway holds it.
    */
   CALLER_TOKEN_SECRET: secretKey('CALLER_TOKEN_SECRET'),
-  /** The key of the gateway's audit chain: every record's hash is an HMAC under it. Kept out of the database. */
-  AUDIT_KEY: secretKey('AUDIT_KEY'),
   AUTH_ISSUER: z.string().min(1).default('political-system-records'),
   AUTH_AUDIENCE: z.string().min(1).default('political-system-records-api'),
   ACCESS_TOKEN_TTL_SECONDS: seconds.default(900),
   /** How long who a token stands for is reused before it is read again (0: read on every request). */
   IDENTITY_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
-  REFRESH_TOKEN_TTL_SECONDS: seconds.default(604_800),
-  /**
-   * Failed logins allowed for one account from one client address, and from one address over all accounts, within
-   * the window before that pair (or address) answers 429. Counting the pair, not the account alone, keeps an
-   * attacker elsewhere from locking the real user out.
-   */
-  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: count.default(5),
-  LOGIN_MAX_FAILURES_PER_ADDRESS: count.default(20),
-  LOGIN_WINDOW_SECONDS: seconds.default(900),
-  /**
-   * Failures of an account from every address within the window after which each attempt on it waits before its
-   * answer: LOGIN_SLOWDOWN_DELAY_MS, doubling with every further failure, at most LOGIN_SLOWDOWN_MAX_DELAY_MS.
-   * The account is slowed down, never blocked: the right credentials still log in.
-   */
-  LOGIN_SLOWDOWN_AFTER_FAILURES: count.default(5),
-  LOGIN_SLOWDOWN_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(250),
-  LOGIN_SLOWDOWN_MAX_DELAY_MS: z.coerce.number().int().min(1).max(60_000).default(4_000),
   /**
    * Addresses or CIDR ranges of the reverse proxies in front of the gateway, comma-separated; requests from them
    * have their client address taken from X-Forwarded-For. Empty (the default): the connection's address is the
@@ -91,33 +59,11 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-/** Variables that changed meaning: refused by name, so an old setting is not silently ignored. */
-const REPLACED_VARIABLES: Record<string, string> = {
-  LOGIN_MAX_FAILURES_PER_ACCOUNT:
-    'now counted per account and client address: set LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS (and LOGIN_SLOWDOWN_AFTER_FAILURES for the account over all addresses)',
-};
-
 /** Secrets and connection strings may come from files (NAME_FILE) instead of the environment. */
-export const GATEWAY_SECRETS = [
-  'NATS_URL',
-  'NATS_NKEY_SEED',
-  'DATABASE_URL',
-  'DATABASE_PASSWORD',
-  'DATABASE_ADMIN_URL',
-  'AUTH_SIGNING_KEY',
-  'CALLER_TOKEN_SECRET',
-  'AUDIT_KEY',
-  'ADMIN_PASSWORD',
-] as const;
+export const GATEWAY_SECRETS = ['NATS_URL', 'NATS_NKEY_SEED', 'AUTH_SIGNING_KEY', 'CALLER_TOKEN_SECRET'] as const;
 
-/** What the operator commands read: the database, and the audit key for the commands that use the chain. */
-export const gatewayCliEnv = gatewayEnv
-  .pick({ DATABASE_URL: true, DATABASE_PASSWORD: true, DATABASE_SCHEMA: true, DATABASE_POOL_SIZE: true, DATABASE_STATEMENT_TIMEOUT_MS: true })
-  .extend({
-    ...databaseAdminEnv,
-    AUDIT_KEY: gatewayEnv.shape.AUDIT_KEY.optional(),
-    CALLER_TOKEN_SECRET: gatewayEnv.shape.CALLER_TOKEN_SECRET.optional(),
-  });
+/** What the operator commands read: the caller-token secret, for `caller-key`. */
+export const gatewayCliEnv = z.object({ CALLER_TOKEN_SECRET: gatewayEnv.shape.CALLER_TOKEN_SECRET.optional() });
 export type GatewayCliConfig = z.infer<typeof gatewayCliEnv>;
 
 export function loadGatewayCliConfig(env: Record<string, string | undefined> = process.env): GatewayCliConfig {
@@ -125,7 +71,5 @@ export function loadGatewayCliConfig(env: Record<string, string | undefined> = p
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
-  const replaced = Object.keys(REPLACED_VARIABLES).filter((name) => env[name] !== undefined);
-  if (replaced.length > 0) throw new ConfigError(replaced.map((name) => `${name}: ${REPLACED_VARIABLES[name]}`));
   return loadConfig(gatewayEnv, withFileSecrets(env, GATEWAY_SECRETS));
 }

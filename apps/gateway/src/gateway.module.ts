@@ -3,40 +3,33 @@ import { APP_GUARD } from '@nestjs/core';
 import { CallerTokenSigner, importPrivateKey } from '@platform/auth';
 import type { Logger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient } from '@platform/nats';
-import { openServiceDataSource } from '@platform/persistence';
 import { createPublicKey } from 'node:crypto';
 import { importSPKI } from 'jose';
-import { DataSource } from 'typeorm';
-import { AuditLog } from '@platform/audit';
 import { AuditController } from './audit/audit.controller';
-import { AUDIT_LOCK_KEY } from './audit/audit-lock';
-import { DatabaseAuditTrail } from './audit/database-audit-trail';
 import type { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { AccessGuard } from './identity/access.guard';
 import { AdminController } from './identity/admin.controller';
 import { AuthController } from './identity/auth.controller';
-import { AuthService } from './identity/auth-service';
-import { identityDatabasePlan, identityDataSource } from './identity/database';
-import { IdentityStore } from './identity/identity-store';
-import { LoginThrottle } from './identity/login-throttle';
+import { CallerCache } from './identity/caller-cache';
+import { IdentityClient } from './identity/identity-client';
 import { AccessTokens } from './identity/tokens';
 import { ServiceClient } from './messaging/service-client';
-import { SuccessorFollower } from './identity/successor-follower';
 import { OrgController } from './org/org.controller';
 import { AUDIT_TRAIL, GATEWAY_CONFIG, GATEWAY_LOGGER } from './tokens';
-import type { AuditTrail } from './audit/audit-trail';
 
 @Module({})
 export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopListening: (() => void) | null = null;
+
   constructor(
     @Inject(NatsConnectionManager) private readonly nats: NatsConnectionManager,
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(SuccessorFollower) private readonly follower: SuccessorFollower,
+    @Inject(CallerCache) private readonly callers: CallerCache,
+    @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.follower.start();
+    this.stopListening = this.callers.listen(this.nats, this.logger);
   }
 
   static forRoot(config: GatewayConfig, logger: Logger): DynamicModule {
@@ -51,11 +44,6 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useValue: logger },
-        {
-          provide: DataSource,
-          // Never serves on a connection that could rewrite the audit trail (a superuser, the table's owner).
-          useFactory: () => openServiceDataSource(identityDataSource(config), identityDatabasePlan(config)),
-        },
         {
           provide: NatsConnectionManager,
           useFactory: () => {
@@ -88,33 +76,9 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
                   : undefined,
             }),
         },
-        { provide: IdentityStore, inject: [DataSource], useFactory: (db: DataSource) => new IdentityStore(db) },
-        { provide: AuditLog, inject: [DataSource], useFactory: (db: DataSource) => new AuditLog({ dataSource: db, lockKey: AUDIT_LOCK_KEY, key: config.AUDIT_KEY }) },
-        { provide: AUDIT_TRAIL, inject: [AuditLog], useFactory: (log: AuditLog): AuditTrail => new DatabaseAuditTrail(log) },
-        {
-          provide: LoginThrottle,
-          inject: [DataSource],
-          useFactory: (db: DataSource) =>
-            new LoginThrottle(db, {
-              perAccountAndAddress: config.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
-              perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
-              windowSeconds: config.LOGIN_WINDOW_SECONDS,
-              slowdownAfter: config.LOGIN_SLOWDOWN_AFTER_FAILURES,
-              slowdownDelayMs: config.LOGIN_SLOWDOWN_DELAY_MS,
-              slowdownMaxDelayMs: config.LOGIN_SLOWDOWN_MAX_DELAY_MS,
-            }),
-        },
-        {
-          provide: AuthService,
-          inject: [IdentityStore, AccessTokens, LoginThrottle, AUDIT_TRAIL],
-          useFactory: (store: IdentityStore, tokens: AccessTokens, throttle: LoginThrottle, audit: AuditTrail) =>
-            new AuthService(store, tokens, throttle, audit, { refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, issuer: config.AUTH_ISSUER }),
-        },
-        {
-          provide: SuccessorFollower,
-          inject: [NatsConnectionManager, DataSource, AUDIT_TRAIL],
-          useFactory: (nats: NatsConnectionManager, db: DataSource, audit: AuditTrail) => new SuccessorFollower(nats, db, audit, logger),
-        },
+        { provide: CallerCache, useValue: new CallerCache(config.IDENTITY_CACHE_SECONDS * 1_000) },
+        IdentityClient,
+        { provide: AUDIT_TRAIL, useExisting: IdentityClient },
         { provide: APP_GUARD, useClass: AccessGuard },
         ServiceClient,
       ],
@@ -122,8 +86,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.follower.stop();
+    this.stopListening?.();
     await this.nats.close();
-    if (this.db.isInitialized) await this.db.destroy();
   }
 }

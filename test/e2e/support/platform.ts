@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Secret, TOTP } from 'otpauth';
 import { callerTokenKey, generateSigningKeyPair } from '@platform/auth';
+import { IDENTITY_SERVICE } from '@contracts/identity';
 import { GATEWAY_BUS, PLATFORM_SERVICE_BUSES, PLATFORM_SERVICES } from '@contracts/registry';
 import { natsAuthOptions } from '@platform/nats';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -56,7 +57,7 @@ export interface Platform {
   envOf(process: string): Record<string, string | undefined>;
   /** Runs SQL as the database's administrator, for set-up, for assertions, and to play someone who owns the server. */
   sql<Row = Json>(text: string, params?: unknown[]): Promise<Row[]>;
-  /** The audit key of each chain (the gateway's and every service's), as the platform's configuration holds them. */
+  /** The audit key of each service's chain, as the platform's configuration holds them. */
   auditKeys: Record<string, Buffer>;
   http<T = Json>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse<T>>;
   /** A user with one role (over a unit, or everywhere), logged in; second factor enrolled when the role needs it. */
@@ -80,7 +81,7 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
   const nats = await startNatsServer({ users: bus.users });
   const database = await createTestDatabase('e2e');
   const callerSecret = randomBytes(32);
-  const auditKeys: Record<string, Buffer> = Object.fromEntries([GATEWAY, ...PLATFORM_SERVICES.map(({ bus }) => bus.service)].map((name) => [name, randomBytes(32)]));
+  const auditKeys: Record<string, Buffer> = Object.fromEntries(PLATFORM_SERVICES.map(({ bus }) => [bus.service, randomBytes(32)]));
   const port = await freePort();
   const requestTimeoutMs = options.requestTimeoutMs ?? 2_000;
   const keyDir = mkdtempSync(join(tmpdir(), 'keys-'));
@@ -104,11 +105,9 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
   // Each process gets only its own credentials, as in a deployment.
   const gatewayEnv = {
     ...common,
-    DATABASE_URL: database.serviceUrl('gateway'),
     NATS_NKEY_SEED: bus.seeds.gateway,
     AUTH_SIGNING_KEY_FILE: join(keyDir, 'signing.pem'),
     CALLER_TOKEN_SECRET: callerSecret.toString('base64'),
-    AUDIT_KEY: auditKeys.gateway.toString('base64'),
   };
   const envs: Record<string, Record<string, string | undefined>> = { [GATEWAY]: gatewayEnv };
   for (const { bus: { service } } of PLATFORM_SERVICES) {
@@ -124,8 +123,7 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
   const admin = { DATABASE_ADMIN_URL: database.url };
   for (const [command, env] of [
     ...PLATFORM_SERVICES.map(({ app, bus: { service } }) => [[cliOf(app), 'migrate'], { ...envs[service], ...admin }] as const),
-    [[cliOf(GATEWAY), 'migrate'], { ...gatewayEnv, ...admin }],
-    [[cliOf(GATEWAY), 'create-admin'], gatewayEnv],
+    [[cliOf(appOf(IDENTITY_SERVICE)), 'create-admin'], envs[IDENTITY_SERVICE]],
   ] as const) {
     const result = spawnSync(process.execPath, command, { env, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`${command.join(' ')} failed: ${result.stdout}${result.stderr}`);

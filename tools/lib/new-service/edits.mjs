@@ -52,16 +52,15 @@ export function addScopeConstraint(text, { kebab }) {
   return insertBefore(text, 'eslint.config.mjs', '            // The registry lists every service', line);
 }
 
-/** The app in `npm run build` (tsc -b of every app) and in `npm run migrate`, before the gateway's. */
+/** The app in `npm run build` (tsc -b of every app), after the others, and last in `npm run migrate`. */
 export function addToScripts(text, { kebab }) {
   const pkg = JSON.parse(text);
   const build = pkg.scripts?.build ?? '';
-  if (!/^tsc -b /.test(build)) throw new EditError(`package.json: the build script is not "tsc -b <apps>": ${build}`);
-  pkg.scripts.build = `${build} apps/${kebab}`;
-  const gatewayMigrate = 'node apps/gateway/dist/cli.js migrate';
-  if (pkg.scripts.migrate?.includes(gatewayMigrate)) {
-    pkg.scripts.migrate = pkg.scripts.migrate.replace(gatewayMigrate, `node apps/${kebab}/dist/cli.js migrate && ${gatewayMigrate}`);
-  }
+  const apps = [...build.matchAll(/ apps\/[a-z0-9-]+/g)];
+  if (!/^tsc -b /.test(build) || apps.length === 0) throw new EditError(`package.json: the build script is not "tsc -b <apps>": ${build}`);
+  const afterApps = apps.at(-1).index + apps.at(-1)[0].length;
+  pkg.scripts.build = `${build.slice(0, afterApps)} apps/${kebab}${build.slice(afterApps)}`;
+  if (/dist\/cli\.js migrate$/.test(pkg.scripts.migrate ?? '')) pkg.scripts.migrate += ` && node apps/${kebab}/dist/cli.js migrate`;
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 

@@ -9,8 +9,7 @@ const MAX_LENGTH = 19;
 
 /** Names the platform uses outside the registry, and what uses them. */
 export const RESERVED_NAMES = {
-  gateway: 'the gateway: its process, NATS user, database role and audit chain',
-  identity: "the gateway's database schema (users, role assignments, sessions)",
+  gateway: 'the gateway: its process, NATS user, image and secrets',
   nats: 'the NATS server in docker-compose.yml',
   postgres: 'the PostgreSQL server in docker-compose.yml and its superuser',
   health: 'the subjects every service answers its health on (health.v1.<service>)',

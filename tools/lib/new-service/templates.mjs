@@ -511,10 +511,10 @@ CMD ["node", "apps/${kebab}/dist/main.js"]
 
 /**
  * Which written files hold the service's domain, for a developer to change: its contracts (subjects, errors,
- * events, schemas, views), its definition, settings and commands, its handlers, its migrations and its tests.
- * The rest (manifests, build and Nx settings, the contracts index and bus contract, main.ts, the Dockerfile) is
- * wiring, left as written.
+ * events, schemas, views), its definition, settings and commands, its handlers, its list of migrations and its
+ * tests. The rest is wiring, left as written: manifests, build and Nx settings, the contracts index and bus
+ * contract, main.ts, the Dockerfile, and the first migration (the platform's DDL, locked as soon as it is written).
  */
 export function isDomainFile(path) {
-  return /\/src\/(subjects|errors|events|schemas|views|config|service|cli)\.ts$|\/src\/(sample|infrastructure)\/|\/test\//.test(path);
+  return /\/src\/(subjects|errors|events|schemas|views|config|service|cli)\.ts$|\/src\/sample\/|\/src\/infrastructure\/database\.ts$|\/test\//.test(path);
 }

@@ -19,7 +19,7 @@ describe('names it refuses, writing nothing', () => {
     ['Case_Files', 'is not kebab-case'],
     ['case--files', 'is not kebab-case'],
     ['gateway', 'is reserved'],
-    ['identity', 'is reserved'],
+    ['identity', 'apps/identity exists'],
     ['pg-stats', 'PostgreSQL reserves role names starting with pg_'],
     ['archive-migrate', 'ends like the names derived'],
     ['a-very-long-service-name', 'is longer than'],
@@ -57,7 +57,7 @@ describe('a new service', () => {
   const read = (path: string) => readFileSync(join(copy, path), 'utf8');
 
   it('writes its contracts and its app', () => {
-    expect(first.output).toContain('case-files: wrote 24 files');
+    expect(first.output).toContain('case-files: wrote 24 files, changed 9');
     expect(first.status).toBe(0);
     for (const path of [
       'libs/contracts/case-files/src/bus.ts',
@@ -84,7 +84,9 @@ describe('a new service', () => {
     expect(read('libs/contracts/registry/src/index.ts')).toContain("{ bus: CASE_FILES_BUS, app: 'case-files', database: { role: 'case_files', schema: 'case_files' } }");
     expect(read('libs/contracts/common/src/access.ts')).toContain("CaseFilesSampleWrite: 'case-files.sample.write'");
     expect(read('eslint.config.mjs')).toContain("{ sourceTag: 'scope:case-files', onlyDependOnLibsWithTags: ['scope:case-files', 'scope:shared'] }");
-    expect(JSON.parse(read('package.json')).scripts.build).toMatch(/ apps\/case-files$/);
+    expect(JSON.parse(read('package.json')).scripts.build.split(' ')).toContain('apps/case-files');
+    expect(JSON.parse(read('package.json')).scripts.migrate).toMatch(/ && node apps\/case-files\/dist\/cli\.js migrate$/);
+    expect(Object.keys(JSON.parse(read('migrations.lock.json')))).toContainEqual(expect.stringMatching(/^\d{13}-case-files-initial\.ts$/));
     expect(JSON.parse(read('tsconfig.json')).references).toContainEqual({ path: './apps/case-files' });
     const compose = parse(read('docker-compose.yml'), { merge: true });
     expect(compose.services['case-files'].secrets).toEqual(['case_files_database_password', 'case_files_nats_seed', 'case_files_caller_token_key', 'case_files_audit_key']);

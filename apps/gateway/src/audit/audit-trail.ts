@@ -1,5 +1,3 @@
-import type { EntityManager } from 'typeorm';
-
 export interface AuditActor {
   userId: string | null;
   username: string | null;
@@ -7,17 +5,17 @@ export interface AuditActor {
   clientAddress: string | null;
 }
 
-/** One thing worth a record: who, what, on which object, with what outcome. */
+/** One refusal worth a record: who, what, on which object. */
 export interface AuditEvent {
   action: string;
-  outcome: 'success' | 'denied' | 'failure';
+  outcome: 'denied';
   actor: AuditActor;
   object: { type: string | null; id: string | null; unitScope: string | null };
   requestId: string | null;
   details?: Record<string, unknown>;
 }
 
-/** Where the gateway's audit records go; `manager` makes the record part of the caller's transaction. */
+/** Where the gateway's own refusals go: identity's chain (the gateway keeps no database). */
 export interface AuditTrail {
-  record(event: AuditEvent, manager?: EntityManager): Promise<void>;
+  record(event: AuditEvent): Promise<void>;
 }

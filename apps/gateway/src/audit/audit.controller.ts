@@ -3,21 +3,32 @@ import { PLATFORM_SERVICE_NAMES } from '@contracts/registry';
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditLog } from '@platform/audit';
 import { RequiresPermission } from '@platform/auth';
+import { IDENTITY_SERVICE } from '@contracts/identity';
 import { z } from 'zod';
-import { actorOf } from '../identity/auth-service';
 import { Call, type CallContext } from '../http/call-context';
 import { ApiProblems, ApiZodQuery } from '../http/openapi';
 import { HttpProblem } from '../http/problem';
 import { validate } from '../http/validation';
 import { ServiceClient } from '../messaging/service-client';
+import { ServiceReplyError } from '@platform/nats';
 import { AUDIT_TRAIL } from '../tokens';
 import type { AuditTrail } from './audit-trail';
 import { markRefusalRecorded } from './refused-requests';
 
-/** Every chain the platform keeps: the gateway's own, and one per service. */
+/**
+ * Every chain the platform keeps, one per service. `gateway` names identity's, which holds what the gateway's own
+ * chain held before identity had a service of its own (logins, administration, the gateway's refusals).
+ */
 export const AUDITED_SERVICES = ['gateway', ...PLATFORM_SERVICE_NAMES] as [string, ...string[]];
+const chainOf = (service: string) => (service === 'gateway' ? IDENTITY_SERVICE : service);
+
+const actorOf = (caller: CallContext['caller']) => ({
+  userId: caller.userId,
+  username: caller.username,
+  roles: caller.roles.map((r) => r.role),
+  clientAddress: caller.clientAddress,
+});
 
 const eventsQuery = auditEventsRequest.extend({ service: z.enum(AUDITED_SERVICES).default('gateway') });
 const verifyQuery = z
@@ -39,7 +50,6 @@ const verifyQuery = z
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(
-    @Inject(AuditLog) private readonly log: AuditLog,
     @Inject(AUDIT_TRAIL) private readonly trail: AuditTrail,
     @Inject(ServiceClient) private readonly services: ServiceClient,
   ) {}
@@ -51,19 +61,14 @@ export class AuditController {
   @ApiProblems(401, 403)
   async events(@Query() query: Record<string, unknown>, @Call() call: CallContext, @Req() http: FastifyRequest) {
     const { service, ...filter } = validate(eventsQuery, query);
-    const systemWide = scopeFor(call.caller, Permission.AuditRead) === null;
-    const refused = service === 'gateway' && !systemWide;
-    await this.trail.record({
-      action: 'audit.read',
-      outcome: refused ? 'denied' : 'success',
-      actor: actorOf(call.caller),
-      object: { type: 'audit-chain', id: service, unitScope: null },
-      requestId: call.requestId,
-      details: refused ? { filter, reason: 'the gateway chain needs a system-wide role' } : { filter },
-    });
-    if (refused) markRefusalRecorded(http);
-    if (refused) throw new HttpProblem(403, AuthErrorCode.Forbidden, 'Forbidden', "The gateway's audit chain needs an auditor over the whole system");
-    return service === 'gateway' ? this.log.query(filter) : this.services.send(auditSubjects(service).events, filter, call);
+    try {
+      // Each service decides what a scoped auditor reads of its chain, and puts the read (or its refusal) on record.
+      return await this.services.send(auditSubjects(chainOf(service)).events, filter, call);
+    } catch (error) {
+      // Already on record where it was refused.
+      if (error instanceof ServiceReplyError && error.payload.code === AuthErrorCode.Forbidden) markRefusalRecorded(http);
+      throw error;
+    }
   }
 
   @Get('verify')
@@ -78,26 +83,27 @@ export class AuditController {
   async verify(@Query() query: Record<string, unknown>, @Call() call: CallContext, @Req() http: FastifyRequest) {
     const request = validate(verifyQuery, query);
     const systemWide = scopeFor(call.caller, Permission.AuditRead) === null;
-    await this.trail.record({
-      action: 'audit.verify',
-      outcome: systemWide ? 'success' : 'denied',
-      actor: actorOf(call.caller),
-      object: { type: 'audit-chain', id: request.service ?? null, unitScope: null },
-      requestId: call.requestId,
-      details: systemWide ? { headSeq: request.headSeq ?? null } : { reason: 'needs a system-wide role' },
-    });
-    if (!systemWide) markRefusalRecorded(http);
-    if (!systemWide) throw new HttpProblem(403, AuthErrorCode.Forbidden, 'Forbidden', 'Verifying the audit chains needs an auditor over the whole system');
+    if (!systemWide) {
+      // Refused here, before any chain is asked: on record in identity's chain, the gateway's.
+      await this.trail.record({
+        action: 'audit.verify',
+        outcome: 'denied',
+        actor: actorOf(call.caller),
+        object: { type: 'audit-chain', id: request.service ?? null, unitScope: null },
+        requestId: call.requestId,
+        details: { reason: 'needs a system-wide role' },
+      });
+      markRefusalRecorded(http);
+      throw new HttpProblem(403, AuthErrorCode.Forbidden, 'Forbidden', 'Verifying the audit chains needs an auditor over the whole system');
+    }
     const expectedHead = request.headSeq && request.headHash ? { seq: request.headSeq, hash: request.headHash } : undefined;
     const chains = await Promise.all(
-      AUDITED_SERVICES.filter((service) => !request.service || request.service === service).map(async (service) =>
-        service === 'gateway'
-          ? { service, ...(await this.log.verify({ expectedHead })), head: await this.log.head() }
-          : this.services.send<Record<string, unknown>>(
-              auditSubjects(service).verify,
-              validate(auditVerifyRequest, expectedHead ? { expectedHeadSeq: expectedHead.seq, expectedHeadHash: expectedHead.hash } : {}),
-              call,
-            ),
+      PLATFORM_SERVICE_NAMES.filter((service) => !request.service || chainOf(request.service) === service).map((service) =>
+        this.services.send<Record<string, unknown>>(
+          auditSubjects(service).verify,
+          validate(auditVerifyRequest, expectedHead ? { expectedHeadSeq: expectedHead.seq, expectedHeadHash: expectedHead.hash } : {}),
+          call,
+        ),
       ),
     );
     return { ok: chains.every((chain) => chain.ok === true), chains };

@@ -1,9 +1,15 @@
 import { AuthErrorCode, CommonErrorCode } from '@contracts/common';
+import { IdentityErrorCode } from '@contracts/identity';
 import { OrgErrorCode } from '@contracts/org-structure';
 import { ServiceReplyError, ServiceTimeoutError, ServiceUnavailableError } from '@platform/nats';
 import { httpStatusFor, problemFromRpcFailure, problemFromServiceError, type ServiceErrorCode } from './error-mapper';
 
-const ALL_CODES = [...Object.values(CommonErrorCode), ...Object.values(AuthErrorCode), ...Object.values(OrgErrorCode)] as ServiceErrorCode[];
+const ALL_CODES = [
+  ...Object.values(CommonErrorCode),
+  ...Object.values(AuthErrorCode),
+  ...Object.values(IdentityErrorCode),
+  ...Object.values(OrgErrorCode),
+] as ServiceErrorCode[];
 
 describe('the service error → HTTP mapping (ARCHITECTURE decision 6)', () => {
   it.each(ALL_CODES)('maps %s to a 4xx or 5xx status with a title', (code) => {
@@ -18,6 +24,11 @@ describe('the service error → HTTP mapping (ARCHITECTURE decision 6)', () => {
     expect(httpStatusFor(OrgErrorCode.DissolveWithChildren).status).toBe(409);
     expect(httpStatusFor(OrgErrorCode.SplitChildUnassigned).status).toBe(409);
     expect(httpStatusFor(OrgErrorCode.UnitNotFound).status).toBe(404);
+  });
+
+  it('answers 404 for a user or assignment not found, 422 for the unit of a role', () => {
+    expect(problemFromServiceError({ code: IdentityErrorCode.UserNotFound, message: 'x' }).status).toBe(404);
+    expect(problemFromServiceError({ code: IdentityErrorCode.AssignmentNotFound, message: 'x' }).status).toBe(404);
   });
 
   it('keeps the rule, field errors and details of a domain error', () => {

@@ -1,10 +1,11 @@
 import { AuthErrorCode, CommonErrorCode, type ServiceErrorPayload } from '@contracts/common';
+import { IdentityErrorCode } from '@contracts/identity';
 import { OrgErrorCode } from '@contracts/org-structure';
 import { ServiceReplyError, ServiceTimeoutError, ServiceUnavailableError } from '@platform/nats';
 import { HttpProblem } from './problem';
 
 /** Every error code any service can answer with. Adding a service adds its codes here. */
-export type ServiceErrorCode = CommonErrorCode | AuthErrorCode | OrgErrorCode;
+export type ServiceErrorCode = CommonErrorCode | AuthErrorCode | IdentityErrorCode | OrgErrorCode;
 
 /**
  * The one mapping from service error codes to HTTP (ARCHITECTURE decision 6). Exhaustive: a new code that is not
@@ -36,6 +37,10 @@ export function httpStatusFor(code: ServiceErrorCode): { status: number; title: 
       return { status: 400, title: 'The password breaks the password rules' };
     case AuthErrorCode.Conflict:
       return { status: 409, title: 'Conflict' };
+    case IdentityErrorCode.UserNotFound:
+      return { status: 404, title: 'User not found' };
+    case IdentityErrorCode.AssignmentNotFound:
+      return { status: 404, title: 'Role assignment not found' };
     case OrgErrorCode.UnitNotFound:
       return { status: 404, title: 'Unit not found' };
     case OrgErrorCode.RecordNotFound:
@@ -69,7 +74,12 @@ function assertNever(code: never): never {
   throw new Error(`unmapped error code ${String(code)}`);
 }
 
-const KNOWN_CODES = new Set<string>([...Object.values(CommonErrorCode), ...Object.values(AuthErrorCode), ...Object.values(OrgErrorCode)]);
+const KNOWN_CODES = new Set<string>([
+  ...Object.values(CommonErrorCode),
+  ...Object.values(AuthErrorCode),
+  ...Object.values(IdentityErrorCode),
+  ...Object.values(OrgErrorCode),
+]);
 
 export function problemFromServiceError(payload: ServiceErrorPayload): HttpProblem {
   if (!KNOWN_CODES.has(payload.code)) {

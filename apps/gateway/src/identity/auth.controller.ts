@@ -1,4 +1,4 @@
-import { ROLES, type Permission } from '@contracts/common';
+import { IdentitySubject, loginRequest, refreshRequest, totpConfirmRequest, totpEnrolRequest, type MeView, type SessionGrant } from '@contracts/identity';
 import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, Unauthenticated } from '@platform/auth';
@@ -6,18 +6,27 @@ import type { FastifyRequest } from 'fastify';
 import { Call, type CallContext } from '../http/call-context';
 import { ApiProblems, ApiZodBody } from '../http/openapi';
 import { validate } from '../http/validation';
-import { AuthService } from './auth-service';
-import { IdentityStore } from './identity-store';
-import { loginRequest, refreshRequest, totpConfirmRequest, totpEnrolRequest } from './schemas';
+import { IdentityClient } from './identity-client';
+import { AccessTokens } from './tokens';
 
-const meta = (request: FastifyRequest) => ({ clientAddress: request.ip, requestId: String(request.id) });
+export interface TokenPair {
+  tokenType: 'Bearer';
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresIn: number;
+}
 
+/**
+ * Sessions: identity checks the credentials and keeps the sessions; the gateway signs the access token of each
+ * session identity grants, and verifies it on every request.
+ */
 @ApiTags('authentication')
 @Controller('api/v1/auth')
 export class AuthController {
   constructor(
-    @Inject(AuthService) private readonly auth: AuthService,
-    @Inject(IdentityStore) private readonly store: IdentityStore,
+    @Inject(IdentityClient) private readonly identity: IdentityClient,
+    @Inject(AccessTokens) private readonly tokens: AccessTokens,
   ) {}
 
   @Post('login')
@@ -26,8 +35,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in with username and password (and `totp` when your roles need a second factor)' })
   @ApiZodBody(loginRequest)
   @ApiProblems(401, 403, 429)
-  login(@Body() body: unknown, @Req() request: FastifyRequest) {
-    return this.auth.login(validate(loginRequest, body, 'body'), meta(request));
+  async login(@Body() body: unknown, @Req() request: FastifyRequest) {
+    const grant = await this.identity.session(IdentitySubject.login, validate(loginRequest, body, 'body'), request.ip, String(request.id));
+    return this.tokenPair(grant);
   }
 
   @Post('refresh')
@@ -36,8 +46,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Trade a refresh token for new tokens; each refresh token works once' })
   @ApiZodBody(refreshRequest)
   @ApiProblems(401)
-  refresh(@Body() body: unknown, @Req() request: FastifyRequest) {
-    return this.auth.refresh(validate(refreshRequest, body, 'body').refreshToken, meta(request));
+  async refresh(@Body() body: unknown, @Req() request: FastifyRequest) {
+    const grant = await this.identity.session(IdentitySubject.refresh, validate(refreshRequest, body, 'body'), request.ip, String(request.id));
+    return this.tokenPair(grant);
   }
 
   @Post('logout')
@@ -46,8 +57,8 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End the session: its refresh tokens stop working and its access tokens are refused' })
   @ApiProblems(401)
-  async logout(@Call() call: CallContext, @Req() request: FastifyRequest) {
-    await this.auth.logout(call.caller, call.sessionId, meta(request));
+  async logout(@Call() call: CallContext) {
+    await this.identity.change(IdentitySubject.logout, { sessionId: call.sessionId }, call, [call.caller.userId]);
   }
 
   @Get('me')
@@ -55,18 +66,8 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Who you are: roles with their scopes, permissions, clearance' })
   @ApiProblems(401)
-  async me(@Call() call: CallContext) {
-    const user = await this.store.userById(call.caller.userId);
-    const permissions = [...new Set(call.caller.roles.flatMap(({ role }) => ROLES[role]?.permissions ?? []))].sort() as Permission[];
-    return {
-      id: call.caller.userId,
-      username: call.caller.username,
-      displayName: user?.display_name ?? null,
-      roles: call.caller.roles,
-      permissions,
-      clearance: call.caller.clearance,
-      secondFactor: user?.totp_enabled ?? false,
-    };
+  me(@Call() call: CallContext) {
+    return this.identity.query<MeView>(IdentitySubject.me, {}, call);
   }
 
   @Post('totp/enrol')
@@ -76,7 +77,7 @@ export class AuthController {
   @ApiZodBody(totpEnrolRequest)
   @ApiProblems(401, 409, 429)
   enrol(@Body() body: unknown, @Req() request: FastifyRequest) {
-    return this.auth.enrolTotp(validate(totpEnrolRequest, body, 'body'), meta(request));
+    return this.identity.session(IdentitySubject.totpEnrol, validate(totpEnrolRequest, body, 'body'), request.ip, String(request.id));
   }
 
   @Post('totp/confirm')
@@ -86,6 +87,17 @@ export class AuthController {
   @ApiZodBody(totpConfirmRequest)
   @ApiProblems(401, 409, 429)
   confirm(@Body() body: unknown, @Req() request: FastifyRequest) {
-    return this.auth.confirmTotp(validate(totpConfirmRequest, body, 'body'), meta(request));
+    return this.identity.session(IdentitySubject.totpConfirm, validate(totpConfirmRequest, body, 'body'), request.ip, String(request.id));
+  }
+
+  private async tokenPair(grant: SessionGrant): Promise<TokenPair> {
+    const access = await this.tokens.issue({ userId: grant.userId, sessionId: grant.sessionId });
+    return {
+      tokenType: 'Bearer',
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken: grant.refreshToken,
+      refreshExpiresIn: grant.refreshExpiresIn,
+    };
   }
 }

@@ -1,7 +1,7 @@
 import { AuthErrorCode, DomainError } from '@contracts/common';
 import { ExpiringCache, SIGNING_ALGORITHM } from '@platform/auth';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 export interface AccessClaims {
   userId: string;
@@ -121,14 +121,4 @@ function peekIssuer(token: string): string | null {
 
 function unauthenticated(): never {
   throw new DomainError(AuthErrorCode.Unauthenticated, 'The access token is missing, invalid or expired');
-}
-
-/** Refresh tokens are random; only their SHA-256 is stored, so a database dump does not hand out sessions. */
-export function newRefreshToken(): { token: string; hash: string } {
-  const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashRefreshToken(token) };
-}
-
-export function hashRefreshToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }

@@ -20,15 +20,29 @@ export class ServiceClient {
   ) {}
 
   async send<Response>(subject: string, payload: unknown, call: CallContext): Promise<Response> {
+    const service = this.serviceOf(subject);
+    return this.rpc.request<Response>(subject, payload, {
+      requestId: call.requestId,
+      headersFor: (body) => ({ [CALLER_HEADER]: this.signer.sign(call.caller, { service, subject, body }) }),
+    });
+  }
+
+  /**
+   * A request before anyone is authenticated (login, resolving a token): no caller token, so only handlers that
+   * declare themselves open answer it.
+   */
+  async sendWithoutCaller<Response>(subject: string, payload: unknown, requestId?: string): Promise<Response> {
+    this.serviceOf(subject);
+    return this.rpc.request<Response>(subject, payload, { requestId });
+  }
+
+  private serviceOf(subject: string): string {
     let service = this.services.get(subject);
     if (!service) {
       service = serviceAnswering(PLATFORM_SERVICE_BUSES, subject) ?? undefined;
       if (!service) throw new Error(`no service answers ${subject}`);
       this.services.set(subject, service);
     }
-    return this.rpc.request<Response>(subject, payload, {
-      requestId: call.requestId,
-      headersFor: (body) => ({ [CALLER_HEADER]: this.signer.sign(call.caller, { service, subject, body }) }),
-    });
+    return service;
   }
 }

@@ -9,7 +9,7 @@ import type {
 import { poolReader } from '@platform/persistence';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
+import { decodeCursor, encodeCursor } from '@platform/query';
 import type { UnitOfWork } from '@platform/service-kit';
 import type { UnitQueries } from '../units/unit-queries';
 import { RestructuringApplier } from './apply-restructuring';

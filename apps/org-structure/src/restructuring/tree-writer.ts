@@ -1,7 +1,7 @@
 import type { UnitAttributes } from '@contracts/org-structure';
 import type { EntityManager } from 'typeorm';
 import { OrgErrors } from '../domain/errors';
-import { foldText } from '../domain/fold-text';
+import { foldText } from '@platform/query';
 import { UNIT_VERSION_COLUMNS, type UnitVersionRow } from '../domain/unit-row';
 
 /** Serialises writers of the tree: a move checked against a snapshot must not race another move (ORG-4). */

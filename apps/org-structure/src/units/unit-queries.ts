@@ -16,8 +16,7 @@ import { poolReader, type Queryable } from '@platform/persistence';
 import type { DataSource } from 'typeorm';
 import { Scope } from '../domain/scope';
 import { OrgErrors } from '../domain/errors';
-import { escapeLike, foldText } from '../domain/fold-text';
-import { decodeCursor, encodeCursor, LTREE_PATH, STORED_CODE, UUID } from '../domain/cursor';
+import { decodeCursor, encodeCursor, escapeLike, foldText, LTREE_PATH, STORED_CODE, UUID } from '@platform/query';
 import { DESCENDANTS_OF } from '../domain/unit-path';
 import { toSubtreeNode, toUnitView, UNIT_VERSION_COLUMNS, type UnitVersionRow } from '../domain/unit-row';
 

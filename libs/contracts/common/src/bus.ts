@@ -10,6 +10,8 @@ export interface ServiceBusContract {
   requests: readonly string[];
   /** Its JetStream stream, or null when it publishes no events. */
   stream: { name: string; subjects: readonly string[] } | null;
+  /** Durable consumers it reads other services' events with (e.g. to keep a read model of their data). */
+  consumers?: readonly EventConsumerContract[];
 }
 
 /** A durable JetStream consumer one process reads another's events with. */
@@ -24,6 +26,11 @@ export interface EventConsumerContract {
 export interface ClientBusContract {
   process: string;
   consumers: readonly EventConsumerContract[];
+  /**
+   * Event subjects it hears as they are published, without a durable consumer: for what it may miss while it is
+   * disconnected (a cache it would refresh anyway), never for what it must act on.
+   */
+  listens?: readonly string[];
 }
 
 /** NATS subject matching: `*` is one token, a final `>` one or more. */

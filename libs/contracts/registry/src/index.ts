@@ -1,5 +1,6 @@
-import type { ClientBusContract, EventConsumerContract, ServiceBusContract } from '@contracts/common';
-import { ORG_BUS, ORG_EVENTS_STREAM } from '@contracts/org-structure';
+import type { ClientBusContract, ServiceBusContract } from '@contracts/common';
+import { IDENTITY_BUS, IdentityEventSubject } from '@contracts/identity';
+import { ORG_BUS } from '@contracts/org-structure';
 
 /** A service of the platform as whatever runs it needs to know it. */
 export interface PlatformService {
@@ -17,6 +18,7 @@ export interface PlatformService {
  * docker-compose.yml and the Dockerfiles match it. A service exists for the platform when it is listed here.
  */
 export const PLATFORM_SERVICES: readonly PlatformService[] = [
+  { bus: IDENTITY_BUS, app: 'identity', database: { role: 'identity', schema: 'identity' } },
   { bus: ORG_BUS, app: 'org-structure', database: { role: 'org_structure', schema: 'org_structure' } },
 ];
 
@@ -26,14 +28,12 @@ export const PLATFORM_SERVICE_BUSES: readonly ServiceBusContract[] = PLATFORM_SE
 /** The names of the services (their processes, queue groups, audit chains). */
 export const PLATFORM_SERVICE_NAMES: readonly string[] = PLATFORM_SERVICES.map((service) => service.bus.service);
 
-/** The gateway moves role assignments to the successors of merged and split units (org-structure's events). */
-export const GATEWAY_ROLE_SCOPES_CONSUMER: EventConsumerContract = {
-  stream: ORG_EVENTS_STREAM,
-  durable: 'gateway-role-scopes',
-  filterSubject: 'org.events.unit.>',
-};
-
+/**
+ * The gateway sends requests to every service and reads no stream: it hears identity's events only to forget the
+ * callers it cached (a missed one costs at most IDENTITY_CACHE_SECONDS).
+ */
 export const GATEWAY_BUS: ClientBusContract = {
   process: 'gateway',
-  consumers: [GATEWAY_ROLE_SCOPES_CONSUMER],
+  consumers: [],
+  listens: [IdentityEventSubject.callersChanged],
 };

@@ -32,4 +32,9 @@ export class ExpiringCache<V> {
   clear(): void {
     this.entries.clear();
   }
+
+  /** Forgets every entry whose value matches: a walk over at most maxEntries, for rare events. */
+  deleteWhere(matches: (value: V) => boolean): void {
+    for (const [key, entry] of this.entries) if (matches(entry.value)) this.entries.delete(key);
+  }
 }

@@ -22,6 +22,26 @@ describe('bus permissions derived from the contracts (security hardening, item 1
     expect(permissions.allowResponses).toBe(false);
   });
 
+  it('a service reading another service\'s events may use only the durables its contract names', () => {
+    const readsOrg = { stream: 'ORG_EVENTS', durable: 'cadres-org-units', filterSubject: 'org.events.unit.>' };
+    const cadres = { service: 'cadres', requests: ['cadres.v1.>'], stream: { name: 'CADRES_EVENTS', subjects: ['cadres.events.>'] }, consumers: [readsOrg] };
+    const permissions = servicePermissions(cadres);
+    expect(permissions.publish).toEqual(
+      expect.arrayContaining([
+        '$JS.API.STREAM.INFO.ORG_EVENTS',
+        '$JS.API.CONSUMER.INFO.ORG_EVENTS.cadres-org-units',
+        '$JS.API.CONSUMER.DELETE.ORG_EVENTS.cadres-org-units',
+        '$JS.API.CONSUMER.MSG.NEXT.ORG_EVENTS.cadres-org-units',
+        '$JS.ACK.ORG_EVENTS.cadres-org-units.>',
+      ]),
+    );
+    const consumerSubjects = permissions.publish.filter((subject) => subject.includes('CONSUMER') || subject.startsWith('$JS.ACK'));
+    expect(consumerSubjects.every((subject) => subject.includes('.ORG_EVENTS.cadres-org-units'))).toBe(true);
+    expect(permissions.publish.some((subject) => subject.startsWith('org.events') || subject.includes('STREAM.UPDATE.ORG_EVENTS'))).toBe(false);
+    expect(permissions.subscribe).not.toContain('org.events.>');
+    expect(new Set(permissions.publish).size).toBe(permissions.publish.length);
+  });
+
   it('writes a server configuration that authenticates every user by its public key', () => {
     const keys = { gateway: newNatsUserKey(), 'org-structure': newNatsUserKey() };
     const users = platformNatsUsers([gateway], [org], { gateway: keys.gateway.publicKey, 'org-structure': keys['org-structure'].publicKey });

@@ -1,4 +1,4 @@
-import { healthSubject, auditSubjects, type ClientBusContract, type ServiceBusContract } from '@contracts/common';
+import { healthSubject, auditSubjects, type ClientBusContract, type EventConsumerContract, type ServiceBusContract } from '@contracts/common';
 import { nkeyAuthenticator, nkeys, type Authenticator, type NatsConnection } from '@nats-io/transport-node';
 
 /**
@@ -31,13 +31,13 @@ export function inboxPrefixOf(process: string): string {
 
 const jsApi = (suffix: string) => `$JS.API.${suffix}`;
 
-/** A service: answers its requests, health and audit subjects; publishes only to its own stream. */
+/** A service: answers its requests, health and audit subjects; publishes only to its own stream; reads its own durables. */
 export function servicePermissions(contract: ServiceBusContract): NatsPermissions {
   const health = healthSubject(contract.service);
   const audit = auditSubjects(contract.service);
   const stream = contract.stream;
   return {
-    publish: [
+    publish: unique([
       // Its operator command asks its own health over the bus.
       health,
       ...(stream
@@ -49,7 +49,8 @@ export function servicePermissions(contract: ServiceBusContract): NatsPermission
             jsApi(`STREAM.UPDATE.${stream.name}`),
           ]
         : []),
-    ],
+      ...consumerPermissions(contract.consumers ?? []),
+    ]),
     subscribe: [...contract.requests, health, audit.events, audit.verify, `${inboxPrefixOf(contract.service)}.>`],
     allowResponses: true,
   };
@@ -61,20 +62,34 @@ export function clientPermissions(client: ClientBusContract, services: readonly 
     const audit = auditSubjects(service.service);
     return [...service.requests, healthSubject(service.service), audit.events, audit.verify];
   });
-  if (client.consumers.length > 0) publish.push(jsApi('INFO'));
-  for (const { stream, durable } of client.consumers) {
+  publish.push(...consumerPermissions(client.consumers));
+  return { publish, subscribe: [`${inboxPrefixOf(client.process)}.>`, ...(client.listens ?? [])], allowResponses: false };
+}
+
+/**
+ * What reading through durable consumers takes: each named durable of each named stream, nothing else. Deleting
+ * its own durable lets a process start it again from the position its database holds (a restored or new
+ * database); it can touch no other consumer, and no stream beyond reading its state.
+ */
+export function consumerPermissions(consumers: readonly EventConsumerContract[]): string[] {
+  if (consumers.length === 0) return [];
+  const publish = [jsApi('INFO')];
+  for (const { stream, durable } of consumers) {
     publish.push(
       jsApi(`STREAM.INFO.${stream}`),
       jsApi(`CONSUMER.CREATE.${stream}.${durable}`),
       jsApi(`CONSUMER.CREATE.${stream}.${durable}.>`),
       jsApi(`CONSUMER.DURABLE.CREATE.${stream}.${durable}`),
       jsApi(`CONSUMER.INFO.${stream}.${durable}`),
+      jsApi(`CONSUMER.DELETE.${stream}.${durable}`),
       jsApi(`CONSUMER.MSG.NEXT.${stream}.${durable}`),
       `$JS.ACK.${stream}.${durable}.>`,
     );
   }
-  return { publish, subscribe: [`${inboxPrefixOf(client.process)}.>`], allowResponses: false };
+  return unique(publish);
 }
+
+const unique = (subjects: string[]) => [...new Set(subjects)];
 
 /** Every process of the platform with its permissions, given each one's public key. */
 export function platformNatsUsers(

@@ -4,7 +4,7 @@ import { AuditLog } from '@platform/audit';
 import { ConfigError } from '@platform/config';
 import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
 import { natsServerOptions, RequestContextInterceptor, RpcErrorFilter } from '@platform/nats';
-import { loadServiceConfig, type ServiceConfig } from './config';
+import { loadDefinitionConfig, type ServiceConfig } from './config';
 import { serviceName, type ServiceDefinition } from './definition';
 import { recordRefusals } from './refusals';
 import { ServiceKitModule } from './service.module';
@@ -28,10 +28,12 @@ export async function createService<Config extends ServiceConfig>(
 /** A service's `main`: reads the environment, listens on NATS, stops cleanly on SIGTERM. */
 export function runService<Config extends ServiceConfig>(definition: ServiceDefinition<Config>): void {
   const start = async () => {
-    const config = loadServiceConfig(definition.env);
+    const config = loadDefinitionConfig(definition);
     const logger = createLogger({ service: definition.bus.service, level: config.LOG_LEVEL });
     const app = await createService(definition, config, logger);
-    app.enableShutdownHooks();
+    // Ends with process.exit once the hooks ran, so log lines still queued (the handled-message counts) are written;
+    // Nest's default re-sends the signal to itself, which kills the process before pino's last write.
+    app.enableShutdownHooks(undefined, { useProcessExit: true });
     await app.listen();
     logger.info({ queue: definition.bus.service }, 'listening on NATS');
   };

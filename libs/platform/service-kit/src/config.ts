@@ -1,4 +1,4 @@
-import { databaseAdminEnv, databaseEnv, durationMs, loadConfig, loggingEnv, natsEnv, secretKey, withFileSecrets } from '@platform/config';
+import { ConfigError, databaseAdminEnv, databaseEnv, durationMs, loadConfig, loggingEnv, natsEnv, secretKey, withFileSecrets } from '@platform/config';
 import { z } from 'zod';
 
 const SQL_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -41,4 +41,14 @@ export function loadServiceConfig<Schema extends z.ZodType>(
   fileSecrets: readonly string[] = [],
 ): z.infer<Schema> {
   return loadConfig(schema, withFileSecrets(env, [...SERVICE_FILE_SECRETS, ...fileSecrets]));
+}
+
+/** A service's settings as its definition states them, refusing variables that changed meaning. */
+export function loadDefinitionConfig<Config>(
+  definition: { env: z.ZodType<Config>; replacedVariables?: Readonly<Record<string, string>> },
+  env: Record<string, string | undefined> = process.env,
+): Config {
+  const replaced = Object.keys(definition.replacedVariables ?? {}).filter((name) => env[name] !== undefined);
+  if (replaced.length > 0) throw new ConfigError(replaced.map((name) => `${name}: ${definition.replacedVariables?.[name]}`));
+  return loadServiceConfig(definition.env, env);
 }

@@ -27,6 +27,8 @@ export interface ServiceDefinition<Config extends ServiceConfig = ServiceConfig>
     /** Every migration, oldest first. Landed migrations are never edited: add a new one. */
     migrations: ReadonlyArray<new () => MigrationInterface>;
   };
+  /** Settings that changed meaning, each with what to set instead: a service refuses to start with one set. */
+  replacedVariables?: Readonly<Record<string, string>>;
   /** Constraint names of its schema that stand for domain rules, and the errors they answer. */
   constraintErrors?: ConstraintErrors;
   /** The message handlers of its domain. */

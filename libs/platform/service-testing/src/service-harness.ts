@@ -55,6 +55,8 @@ export interface ServiceHarness<Config extends ServiceConfig> {
   operatorUnitOfWork(): UnitOfWork;
   /** A request as the gateway sends it, from a system-wide administrator unless another caller is given. */
   call<T = unknown>(subject: string, payload: unknown, caller?: CallerIdentity | null): Promise<T>;
+  /** A provider of the running service (its domain objects), for tests that drive one directly. */
+  get<T>(token: abstract new (...args: never[]) => T): T;
   startService(): Promise<void>;
   stopService(): Promise<void>;
   stop(): Promise<void>;
@@ -136,6 +138,10 @@ export async function startServiceHarness<Config extends ServiceConfig>(
         payload,
         caller ? { headersFor: (body) => ({ [CALLER_HEADER]: signer.sign(caller, { service, subject, body }) }) } : {},
       ),
+    get(token) {
+      if (!app) throw new Error('the service is not running');
+      return app.get(token);
+    },
     async startService() {
       app = await createService(definition, config, logger);
       await app.listen();

@@ -1,16 +1,15 @@
 import { toFieldErrors } from '@contracts/common';
 import { OrgEventSubject, unitsReorganisedEventSchema } from '@contracts/org-structure';
-import { GATEWAY_ROLE_SCOPES_CONSUMER } from '@contracts/registry';
+import { IDENTITY_ROLE_SCOPES_CONSUMER } from '@contracts/identity';
 import type { z } from 'zod';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Logger } from '@platform/logging';
 import type { NatsConnectionManager } from '@platform/nats';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import type { AuditTrail } from '../audit/audit-trail';
-import { recentCallers } from './identity-cache';
+import type { AuditLog } from '@platform/audit';
+import type { CallerChanges } from './caller-changes';
 
-const { stream: STREAM, durable: CONSUMER, filterSubject: FILTER } = GATEWAY_ROLE_SCOPES_CONSUMER;
+const { stream: STREAM, durable: CONSUMER, filterSubject: FILTER } = IDENTITY_ROLE_SCOPES_CONSUMER;
 type ReorganisedEvent = z.infer<typeof unitsReorganisedEventSchema>;
 
 /**
@@ -23,8 +22,8 @@ export class SuccessorFollower {
 
   constructor(
     private readonly nats: NatsConnectionManager,
-    private readonly db: DataSource,
-    private readonly audit: AuditTrail,
+    private readonly audit: AuditLog,
+    private readonly changes: CallerChanges,
     private readonly logger: Logger,
   ) {}
 
@@ -91,7 +90,7 @@ export class SuccessorFollower {
     if (problems.length > 0 || !result.success) {
       const eventId = (parsed as { eventId?: unknown } | undefined)?.eventId;
       this.logger.warn({ subject, eventId, problems }, 'refused a malformed restructuring event; role assignments unchanged');
-      await this.audit.record({
+      await this.audit.append({
         action: 'admin.role.follow-successor',
         outcome: 'denied',
         actor: { userId: null, username: 'system', roles: [], clientAddress: null },
@@ -108,19 +107,20 @@ export class SuccessorFollower {
   async follow(event: ReorganisedEvent): Promise<void> {
     const successors = event.data.successors.map((s) => s.unitId);
     const predecessors = event.data.predecessors.map((p) => p.unitId);
-    await this.db.transaction(async (manager) => {
-      const [fresh] = await manager.query(
+    await this.changes.transaction(async (manager) => {
+      // An INSERT answers its rows (an UPDATE, rows and count): none when the event was applied before.
+      const inserted: unknown[] = await manager.query(
         'INSERT INTO processed_event (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id',
         [event.eventId],
       );
-      if (fresh.length === 0) return;
+      if (inserted.length === 0) return;
       const [moved]: [Array<{ id: string; user_id: string; role: string; unit_id: string }>, number] = await manager.query(
         `UPDATE role_assignment SET valid_to = GREATEST(valid_from, $2::date)
           WHERE unit_id = ANY($1::uuid[]) AND (valid_to IS NULL OR valid_to > $2::date)
           RETURNING id, user_id, role, unit_id`,
         [predecessors, event.effectiveDate],
       );
-      if (moved.length > 0) recentCallers.clear();
+      await this.changes.record(manager, moved.map((assignment) => assignment.user_id), 'successor');
       for (const assignment of moved) {
         for (const successor of successors) {
           const id = randomUUID();
@@ -128,7 +128,7 @@ export class SuccessorFollower {
             `INSERT INTO role_assignment (id, user_id, role, unit_id, valid_from, reason) VALUES ($1, $2, $3, $4, $5, $6)`,
             [id, assignment.user_id, assignment.role, successor, event.effectiveDate, `follows ${event.data.operation} ${event.decisionRef ?? ''}`.trim()],
           );
-          await this.audit.record(
+          await this.audit.append(
             {
               action: 'admin.role.follow-successor',
               outcome: 'success',

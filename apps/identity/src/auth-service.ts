@@ -5,55 +5,70 @@ import {
   todayIso,
   type CallerIdentity,
 } from '@contracts/common';
-import { randomUUID } from 'node:crypto';
+import { passwordProblems, type loginMessage, type SessionGrant, type totpConfirmMessage, type totpEnrolMessage } from '@contracts/identity';
+import type { AuditLog } from '@platform/audit';
+import { currentRequestId } from '@platform/logging';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { AuditTrail } from '../audit/audit-trail';
-import { recentCallers } from './identity-cache';
+import type { CallerChanges } from './caller-changes';
 import type { IdentityStore } from './identity-store';
 import type { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './passwords';
-import { passwordProblems } from './password-policy';
-import type { loginRequest, totpConfirmRequest, totpEnrolRequest } from './schemas';
-import { hashRefreshToken, newRefreshToken, type AccessTokens } from './tokens';
 import { newTotpSecret, totpStep, totpUri } from './totp';
 
-export interface TokenPair {
-  tokenType: 'Bearer';
-  accessToken: string;
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresIn: number;
+/** A password's hash, once it passes the password rules (OWASP ASVS); else the rules it breaks, as field errors. */
+export async function passwordHashFor(password: string, username: string): Promise<string> {
+  const problems = passwordProblems(password, username);
+  if (problems.length > 0) {
+    throw new DomainError(AuthErrorCode.WeakPassword, `The password ${problems.join('; ')}`, {
+      errors: problems.map((message) => ({ path: 'password', message })),
+    });
+  }
+  return hashPassword(password);
 }
 
+/** Where a request came from, as the gateway saw it. */
 export interface RequestMeta {
   clientAddress: string;
-  requestId: string;
+}
+
+/** Refresh tokens are random, single-use and stored only as their SHA-256. */
+export function newRefreshToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashRefreshToken(token) };
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
 
 const invalidCredentials = () => new DomainError(AuthErrorCode.InvalidCredentials, 'Wrong username or password');
 const unauthenticated = (message = 'The access token is missing, invalid or expired') =>
   new DomainError(AuthErrorCode.Unauthenticated, message);
 
-/** Local accounts: login with password (and TOTP where the roles demand it), rotating refresh tokens, logout. */
+/**
+ * Local accounts: login with password (and TOTP where the roles demand it), rotating refresh tokens, logout. The
+ * gateway signs the access token of each session granted here.
+ */
 export class AuthService {
   constructor(
     private readonly store: IdentityStore,
-    private readonly tokens: AccessTokens,
     private readonly throttle: LoginThrottle,
-    private readonly audit: AuditTrail,
+    private readonly audit: AuditLog,
+    private readonly changes: CallerChanges,
     private readonly options: { refreshTtlSeconds: number; issuer: string },
   ) {}
 
-  async login(request: z.infer<typeof loginRequest>, meta: RequestMeta): Promise<TokenPair> {
+  async login(request: z.infer<typeof loginMessage>, meta: RequestMeta = request): Promise<SessionGrant> {
     const actor = { userId: null, username: request.username, roles: [], clientAddress: meta.clientAddress };
     const fail = async (error: DomainError, counts = true, userId: string | null = null) => {
       if (counts) await this.throttle.record(request.username, meta.clientAddress, false);
-      await this.audit.record({
+      await this.audit.append({
         action: 'auth.login',
         outcome: 'denied',
         actor: { ...actor, userId },
         object: { type: 'user', id: userId, unitScope: null },
-        requestId: meta.requestId,
+        requestId: currentRequestId() ?? null,
         details: { reason: error.code },
       });
       return error;
@@ -93,18 +108,18 @@ export class AuthService {
     }
     await this.throttle.record(request.username, meta.clientAddress, true);
     const pair = await this.startSession(user.id);
-    await this.audit.record({
+    await this.audit.append({
       action: 'auth.login',
       outcome: 'success',
       actor: { userId: user.id, username: user.username, roles: roles.map((r) => r.role), clientAddress: meta.clientAddress },
       object: { type: 'user', id: user.id, unitScope: null },
-      requestId: meta.requestId,
+      requestId: currentRequestId() ?? null,
     });
     return pair;
   }
 
   /** Rotates the refresh token; a token used twice means it was stolen, so its whole family is revoked. */
-  async refresh(refreshToken: string, meta: RequestMeta): Promise<TokenPair> {
+  async refresh(refreshToken: string, meta: RequestMeta): Promise<SessionGrant> {
     const hash = hashRefreshToken(refreshToken);
     const [row] = await this.store.db.query(
       `SELECT id, family_id, user_id, used_at, revoked_at, expires_at < now() AS expired FROM refresh_token WHERE token_hash = $1`,
@@ -112,17 +127,19 @@ export class AuthService {
     );
     if (!row) throw unauthenticated('Unknown refresh token');
     const audit = (outcome: 'success' | 'denied', reason?: string) =>
-      this.audit.record({
+      this.audit.append({
         action: 'auth.refresh',
         outcome,
         actor: { userId: row.user_id, username: null, roles: [], clientAddress: meta.clientAddress },
         object: { type: 'session', id: row.family_id, unitScope: null },
-        requestId: meta.requestId,
+        requestId: currentRequestId() ?? null,
         details: reason ? { reason } : {},
       });
     if (row.used_at) {
-      await this.store.db.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [row.family_id]);
-      recentCallers.clear();
+      await this.changes.transaction(async (manager) => {
+        await manager.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [row.family_id]);
+        await this.changes.record(manager, [row.user_id], 'session');
+      });
       await audit('denied', 'reuse: session revoked');
       throw unauthenticated('This refresh token was already used; the session is revoked');
     }
@@ -138,7 +155,10 @@ export class AuthService {
     );
     if (claimed.length === 0) {
       // Lost a race with another use of the same token: treat it as reuse.
-      await this.store.db.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1', [row.family_id]);
+      await this.changes.transaction(async (manager) => {
+        await manager.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1', [row.family_id]);
+        await this.changes.record(manager, [row.user_id], 'session');
+      });
       throw unauthenticated('This refresh token was already used; the session is revoked');
     }
     const pair = await this.continueSession(user.id, row.family_id);
@@ -146,25 +166,30 @@ export class AuthService {
     return pair;
   }
 
-  async logout(caller: CallerIdentity, sessionId: string | null, meta: RequestMeta): Promise<void> {
-    recentCallers.clear();
-    if (sessionId) {
-      await this.store.db.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND user_id = $2 AND revoked_at IS NULL', [
-        sessionId,
-        caller.userId,
-      ]);
-    }
-    await this.audit.record({
-      action: 'auth.logout',
-      outcome: 'success',
-      actor: actorOf(caller),
-      object: { type: 'session', id: sessionId, unitScope: null },
-      requestId: meta.requestId,
+  async logout(caller: CallerIdentity, sessionId: string | null): Promise<void> {
+    await this.changes.transaction(async (manager) => {
+      if (sessionId) {
+        await manager.query('UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND user_id = $2 AND revoked_at IS NULL', [
+          sessionId,
+          caller.userId,
+        ]);
+      }
+      await this.changes.record(manager, [caller.userId], 'session');
+      await this.audit.append(
+        {
+          action: 'auth.logout',
+          outcome: 'success',
+          actor: actorOf(caller),
+          object: { type: 'session', id: sessionId, unitScope: null },
+          requestId: currentRequestId() ?? null,
+        },
+        manager,
+      );
     });
   }
 
   /** Starts TOTP enrolment: a new secret, shown once, active after `confirmTotp`. */
-  async enrolTotp(request: z.infer<typeof totpEnrolRequest>, meta: RequestMeta): Promise<{ secret: string; otpauthUri: string }> {
+  async enrolTotp(request: z.infer<typeof totpEnrolMessage>, meta: RequestMeta = request): Promise<{ secret: string; otpauthUri: string }> {
     const user = await this.checkPassword(request.username, request.password, meta);
     if (user.totp_enabled) throw new DomainError(AuthErrorCode.Conflict, 'A second factor is already enrolled; an administrator can reset it');
     const secret = newTotpSecret();
@@ -177,7 +202,7 @@ export class AuthService {
     return { secret, otpauthUri: totpUri(secret, user.username, this.options.issuer) };
   }
 
-  async confirmTotp(request: z.infer<typeof totpConfirmRequest>, meta: RequestMeta): Promise<{ enabled: true }> {
+  async confirmTotp(request: z.infer<typeof totpConfirmMessage>, meta: RequestMeta = request): Promise<{ enabled: true }> {
     const user = await this.checkPassword(request.username, request.password, meta);
     if (user.totp_enabled) throw new DomainError(AuthErrorCode.Conflict, 'A second factor is already enrolled');
     const step = user.totp_secret ? totpStep(user.totp_secret, request.code) : null;
@@ -186,24 +211,14 @@ export class AuthService {
     if (!(await this.store.enableTotp(user.id, step))) {
       throw new DomainError(AuthErrorCode.Conflict, 'A second factor is already enrolled');
     }
-    await this.audit.record({
+    await this.audit.append({
       action: 'auth.totp.enrol',
       outcome: 'success',
       actor: { userId: user.id, username: user.username, roles: [], clientAddress: meta.clientAddress },
       object: { type: 'user', id: user.id, unitScope: null },
-      requestId: meta.requestId,
+      requestId: currentRequestId() ?? null,
     });
     return { enabled: true };
-  }
-
-  static async passwordHashFor(password: string, username: string): Promise<string> {
-    const problems = passwordProblems(password, username);
-    if (problems.length > 0) {
-      throw new DomainError(AuthErrorCode.WeakPassword, `The password ${problems.join('; ')}`, {
-        errors: problems.map((message) => ({ path: 'password', message })),
-      });
-    }
-    return hashPassword(password);
   }
 
   private async checkPassword(username: string, password: string, meta: RequestMeta) {
@@ -216,25 +231,18 @@ export class AuthService {
     return user;
   }
 
-  private startSession(userId: string): Promise<TokenPair> {
+  private startSession(userId: string): Promise<SessionGrant> {
     return this.continueSession(userId, randomUUID());
   }
 
-  private async continueSession(userId: string, familyId: string): Promise<TokenPair> {
+  private async continueSession(userId: string, familyId: string): Promise<SessionGrant> {
     const refresh = newRefreshToken();
     await this.store.db.query(
       `INSERT INTO refresh_token (id, family_id, user_id, token_hash, expires_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
       [randomUUID(), familyId, userId, refresh.hash, this.options.refreshTtlSeconds],
     );
-    const access = await this.tokens.issue({ userId, sessionId: familyId });
-    return {
-      tokenType: 'Bearer',
-      accessToken: access.token,
-      expiresIn: access.expiresIn,
-      refreshToken: refresh.token,
-      refreshExpiresIn: this.options.refreshTtlSeconds,
-    };
+    return { userId, sessionId: familyId, refreshToken: refresh.token, refreshExpiresIn: this.options.refreshTtlSeconds };
   }
 }
 

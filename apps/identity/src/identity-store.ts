@@ -14,6 +14,9 @@ export interface UserRecord {
   external_subject: string | null;
 }
 
+/** Where a page of users starts after: the lower-cased username and id of the previous page's last user. */
+export type UserKey = { username: string; id: string };
+
 export interface AssignmentRecord {
   id: string;
   user_id: string;
@@ -35,6 +38,20 @@ export class IdentityStore {
   async userById(id: string, manager: EntityManager = this.db.manager): Promise<UserRecord | null> {
     const [row] = await manager.query(`SELECT ${USER_COLUMNS} FROM app_user WHERE id = $1`, [id]);
     return row ?? null;
+  }
+
+  /**
+   * A page of users in username order, ignoring case, after `after` (the last row of the previous page): keyset on
+   * (lower(username), id), which never changes for a user.
+   */
+  async usersAfter(after: UserKey | null, limit: number): Promise<Array<UserRecord & { username_key: string }>> {
+    return this.db.query(
+      `SELECT ${USER_COLUMNS}, lower(username) AS username_key FROM app_user
+        WHERE $1::text IS NULL OR (lower(username), id) > ($1::text, $2::uuid)
+        ORDER BY lower(username), id
+        LIMIT $3`,
+      [after?.username ?? null, after?.id ?? null, limit],
+    );
   }
 
   async userByUsername(username: string): Promise<UserRecord | null> {

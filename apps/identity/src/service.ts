@@ -1,0 +1,78 @@
+import { IDENTITY_BUS } from '@contracts/identity';
+import { AuditLog } from '@platform/audit';
+import type { Logger } from '@platform/logging';
+import { NatsConnectionManager } from '@platform/nats';
+import { OutboxRelay } from '@platform/persistence';
+import { SERVICE_LOGGER, type ServiceDefinition } from '@platform/service-kit';
+import { type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AdminService } from './admin-service';
+import { AuthService } from './auth-service';
+import { CallerChanges } from './caller-changes';
+import { Callers } from './callers';
+import { identityEnv, IDENTITY_REPLACED_VARIABLES, type IdentityConfig } from './config';
+import { IDENTITY_MIGRATIONS } from './database';
+import { AdminController, SessionsController } from './identity.controller';
+import { IdentityStore } from './identity-store';
+import { LoginThrottle } from './login-throttle';
+import { SuccessorFollower } from './successor-follower';
+
+/** Starts and stops the follower with the service. */
+class FollowerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(private readonly follower: SuccessorFollower) {}
+  onApplicationBootstrap(): void {
+    this.follower.start();
+  }
+  onApplicationShutdown(): void {
+    this.follower.stop();
+  }
+}
+
+/**
+ * Identity on the service kit: users, sessions, second factors, login throttling, scoped role assignments that
+ * follow merged units' successors, and their audit chain. The gateway verifies the tokens and asks here who they
+ * stand for.
+ */
+export const identityService: ServiceDefinition<IdentityConfig> = {
+  bus: IDENTITY_BUS,
+  actionPrefix: 'identity',
+  env: identityEnv,
+  replacedVariables: IDENTITY_REPLACED_VARIABLES,
+  database: { extensions: [], migrations: IDENTITY_MIGRATIONS },
+  controllers: [SessionsController, AdminController],
+  providers: (config) => [
+    { provide: IdentityStore, inject: [DataSource], useFactory: (db: DataSource) => new IdentityStore(db) },
+    { provide: CallerChanges, inject: [DataSource, OutboxRelay], useFactory: (db: DataSource, relay: OutboxRelay) => new CallerChanges(db, relay) },
+    {
+      provide: LoginThrottle,
+      inject: [DataSource],
+      useFactory: (db: DataSource) =>
+        new LoginThrottle(db, {
+          perAccountAndAddress: config.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+          perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+          windowSeconds: config.LOGIN_WINDOW_SECONDS,
+          slowdownAfter: config.LOGIN_SLOWDOWN_AFTER_FAILURES,
+          slowdownDelayMs: config.LOGIN_SLOWDOWN_DELAY_MS,
+          slowdownMaxDelayMs: config.LOGIN_SLOWDOWN_MAX_DELAY_MS,
+        }),
+    },
+    {
+      provide: AuthService,
+      inject: [IdentityStore, LoginThrottle, AuditLog, CallerChanges],
+      useFactory: (store: IdentityStore, throttle: LoginThrottle, audit: AuditLog, changes: CallerChanges) =>
+        new AuthService(store, throttle, audit, changes, { refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, issuer: config.AUTH_ISSUER }),
+    },
+    { provide: Callers, inject: [IdentityStore], useFactory: (store: IdentityStore) => new Callers(store) },
+    {
+      provide: AdminService,
+      inject: [IdentityStore, AuditLog, CallerChanges],
+      useFactory: (store: IdentityStore, audit: AuditLog, changes: CallerChanges) => new AdminService(store, audit, changes),
+    },
+    {
+      provide: SuccessorFollower,
+      inject: [NatsConnectionManager, AuditLog, CallerChanges, SERVICE_LOGGER],
+      useFactory: (nats: NatsConnectionManager, audit: AuditLog, changes: CallerChanges, logger: Logger) => new SuccessorFollower(nats, audit, changes, logger),
+    },
+    { provide: FollowerLifecycle, inject: [SuccessorFollower], useFactory: (follower: SuccessorFollower) => new FollowerLifecycle(follower) },
+  ],
+};
