@@ -75,8 +75,13 @@ it('after Bắc Giang is merged into Bắc Ninh, the role follows the successor,
       expect.objectContaining({ role: 'organisation-board', unitId: id['BN-TU'], validFrom: '2025-07-01', validTo: null }),
     ]),
   );
-  // The same token now reaches units that were Bắc Ninh's before the merger.
-  expect((await p.http('GET', `/api/v1/org/units/${id['BN-X1']}`, undefined, as(board.token))).status).toBe(200);
+  // The same token now reaches units that were Bắc Ninh's before the merger, as soon as the gateway hears from
+  // identity that the board's roles changed (the announcement leaves with the commit).
+  await waitFor(
+    async () => (await p.http('GET', `/api/v1/org/units/${id['BN-X1']}`, undefined, as(board.token))).status === 200,
+    10_000,
+    'the gateway to forget the board\'s old roles',
+  );
   const me = await p.http('GET', '/api/v1/auth/me', undefined, as(board.token));
   expect(me.body.roles).toEqual([{ role: 'organisation-board', unitId: id['BN-TU'] }]);
 });

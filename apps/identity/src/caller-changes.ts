@@ -25,6 +25,11 @@ export class CallerChanges {
     await appendToOutbox(manager, [{ id: eventId, subject: event.type, payload: event }]);
   }
 
+  /** Wakes the relay after a transaction made elsewhere (an event consumer's) committed an announcement. */
+  nudge(): void {
+    this.relay.nudge();
+  }
+
   /** A change and its event in one transaction; the relay publishes right after the commit. */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.db.transaction(work);

@@ -4,7 +4,7 @@ import type { Logger } from '@platform/logging';
 import { NatsConnectionManager } from '@platform/nats';
 import { OutboxRelay } from '@platform/persistence';
 import { SERVICE_LOGGER, type ServiceDefinition } from '@platform/service-kit';
-import { type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AdminService } from './admin-service';
 import { AuthService } from './auth-service';
@@ -17,14 +17,14 @@ import { IdentityStore } from './identity-store';
 import { LoginThrottle } from './login-throttle';
 import { SuccessorFollower } from './successor-follower';
 
-/** Starts and stops the follower with the service. */
-class FollowerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+/** Starts the follower with the service, and stops it before the kit closes NATS and the database under it. */
+class FollowerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(private readonly follower: SuccessorFollower) {}
   onApplicationBootstrap(): void {
     this.follower.start();
   }
-  onApplicationShutdown(): void {
-    this.follower.stop();
+  beforeApplicationShutdown(): Promise<void> {
+    return this.follower.stop();
   }
 }
 
@@ -70,8 +70,9 @@ export const identityService: ServiceDefinition<IdentityConfig> = {
     },
     {
       provide: SuccessorFollower,
-      inject: [NatsConnectionManager, AuditLog, CallerChanges, SERVICE_LOGGER],
-      useFactory: (nats: NatsConnectionManager, audit: AuditLog, changes: CallerChanges, logger: Logger) => new SuccessorFollower(nats, audit, changes, logger),
+      inject: [NatsConnectionManager, DataSource, AuditLog, CallerChanges, SERVICE_LOGGER],
+      useFactory: (nats: NatsConnectionManager, db: DataSource, audit: AuditLog, changes: CallerChanges, logger: Logger) =>
+        new SuccessorFollower(nats, db, config.DATABASE_SCHEMA, audit, changes, logger),
     },
     { provide: FollowerLifecycle, inject: [SuccessorFollower], useFactory: (follower: SuccessorFollower) => new FollowerLifecycle(follower) },
   ],

@@ -1,86 +1,71 @@
 import { toFieldErrors } from '@contracts/common';
-import { OrgEventSubject, unitsReorganisedEventSchema } from '@contracts/org-structure';
 import { IDENTITY_ROLE_SCOPES_CONSUMER } from '@contracts/identity';
-import type { z } from 'zod';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { OrgEventSubject, unitsReorganisedEventSchema } from '@contracts/org-structure';
+import type { AuditLog } from '@platform/audit';
+import { DurableEventConsumer, type ConsumedEvent } from '@platform/event-consumer';
 import type { Logger } from '@platform/logging';
 import type { NatsConnectionManager } from '@platform/nats';
 import { randomUUID } from 'node:crypto';
-import type { AuditLog } from '@platform/audit';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { z } from 'zod';
 import type { CallerChanges } from './caller-changes';
 
-const { stream: STREAM, durable: CONSUMER, filterSubject: FILTER } = IDENTITY_ROLE_SCOPES_CONSUMER;
 type ReorganisedEvent = z.infer<typeof unitsReorganisedEventSchema>;
 
 /**
- * A role assignment over a unit that is merged or split follows its successors (issue rule: "an assignment to a
- * unit that is later merged follows its successor, and the change is audited"). Reads org-structure's events
- * from JetStream with a durable consumer; each event is applied once (processed_event) and acknowledged after.
+ * A role assignment over a unit that is merged or split follows its successors (ORG-8: "an assignment to a unit
+ * that is later merged follows its successor, and the change is audited"). Reads org-structure's unit events through
+ * the durable consumer of its bus contract; the platform's inbox applies each event once, in stream order, in one
+ * transaction with the assignments it moves, their audit records and the announcement of whose roles changed.
  */
 export class SuccessorFollower {
-  private stopped = false;
+  private readonly consumer: DurableEventConsumer;
 
   constructor(
-    private readonly nats: NatsConnectionManager,
+    nats: NatsConnectionManager,
+    db: DataSource,
+    schema: string,
     private readonly audit: AuditLog,
     private readonly changes: CallerChanges,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.consumer = new DurableEventConsumer({
+      consumer: IDENTITY_ROLE_SCOPES_CONSUMER,
+      connection: () => nats.whenReady(),
+      dataSource: db,
+      schema,
+      logger,
+      handler: (event, manager) => this.handle(event, manager),
+      // The announcement of whose roles changed leaves at once: gateways stop serving the old roles.
+      afterCommit: () => changes.nudge(),
+    });
+  }
 
   start(): void {
-    void this.run();
+    this.consumer.start();
   }
 
-  stop(): void {
-    this.stopped = true;
+  stop(): Promise<void> {
+    return this.consumer.stop();
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const connection = await this.nats.whenReady();
-        const manager = await jetstreamManager(connection);
-        await manager.consumers.add(STREAM, {
-          durable_name: CONSUMER,
-          ack_policy: AckPolicy.Explicit,
-          deliver_policy: DeliverPolicy.All,
-          filter_subject: FILTER,
-          ack_wait: 30_000_000_000,
-        });
-        const consumer = await jetstream(connection).consumers.get(STREAM, CONSUMER);
-        const messages = await consumer.consume({ max_messages: 50 });
-        for await (const message of messages) {
-          if (this.stopped) break;
-          try {
-            if (message.subject === OrgEventSubject.unitsMerged || message.subject === OrgEventSubject.unitSplit) {
-              await this.receive(message.subject, message.data);
-            }
-            message.ack();
-          } catch (error) {
-            this.logger.warn({ err: (error as Error).message }, 'could not move role assignments to successors; will retry');
-            message.nak(5_000);
-          }
-        }
-      } catch (error) {
-        // The stream appears when org-structure first starts; until then, and after a NATS outage, try again.
-        if (!this.stopped) this.logger.debug({ err: (error as Error).message }, 'waiting for the org events stream');
-      }
-      if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 2_000));
-    }
+  /** How many events the consumer has not yet applied (null while NATS or the stream cannot be reached). */
+  pending(): Promise<number | null> {
+    return this.consumer.pending();
   }
 
-  /**
+  private async handle(event: ConsumedEvent, manager: EntityManager): Promise<void> {
+    // Only merges and splits move roles; the other unit events leave them where they are.
+    if (event.subject !== OrgEventSubject.unitsMerged && event.subject !== OrgEventSubject.unitSplit) return;
+    await this.receive(event.subject, event.payload, manager);
+  }
+
+/**
    * An event as it arrived: acted on only when it has the shape of a merge or split on the subject it came on.
    * Anything else changes nothing; it is logged and recorded (it can only come from a bug or a forgery), and
    * acknowledged, since delivering it again would not make it right.
    */
-  async receive(subject: string, data: Uint8Array): Promise<boolean> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(data));
-    } catch {
-      parsed = undefined;
-    }
+  async receive(subject: string, parsed: unknown, manager: EntityManager): Promise<boolean> {
     const result = unitsReorganisedEventSchema.safeParse(parsed);
     const problems = result.success
       ? result.data.type === subject
@@ -97,18 +82,19 @@ export class SuccessorFollower {
         object: { type: 'event', id: typeof eventId === 'string' ? eventId.slice(0, 100) : null, unitScope: null },
         requestId: null,
         details: { subject, reason: 'malformed event', problems },
-      });
+      }, manager);
       return false;
     }
-    await this.follow(result.data);
+    await this.follow(result.data, manager);
     return true;
   }
 
-  async follow(event: ReorganisedEvent): Promise<void> {
+  async follow(event: ReorganisedEvent, manager: EntityManager): Promise<void> {
     const successors = event.data.successors.map((s) => s.unitId);
     const predecessors = event.data.predecessors.map((p) => p.unitId);
-    await this.changes.transaction(async (manager) => {
-      // An INSERT answers its rows (an UPDATE, rows and count): none when the event was applied before.
+    {
+      // Events applied before the platform's inbox kept them (processed_event), so a replay from the start of the
+      // stream applies none of them again. An INSERT answers its rows (an UPDATE, rows and count).
       const inserted: unknown[] = await manager.query(
         'INSERT INTO processed_event (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id',
         [event.eventId],
@@ -141,6 +127,6 @@ export class SuccessorFollower {
           );
         }
       }
-    });
+    }
   }
 }

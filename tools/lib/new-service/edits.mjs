@@ -3,12 +3,6 @@
 
 export class EditError extends Error {}
 
-function insertBefore(text, file, anchor, insertion) {
-  const index = text.indexOf(anchor);
-  if (index < 0) throw new EditError(`${file}: cannot find ${JSON.stringify(anchor)} to add the service next to`);
-  return text.slice(0, index) + insertion + text.slice(index);
-}
-
 /** The permission of the sample handler, beside the others (administrators hold every permission). */
 export function addPermission(text, { key, value, service }) {
   const start = text.indexOf('export const Permission = {');
@@ -48,8 +42,10 @@ export function addReference(text, file, path) {
 
 /** The scope's module boundary, beside the other services': it reads its own projects and the shared ones. */
 export function addScopeConstraint(text, { kebab }) {
-  const line = `            { sourceTag: 'scope:${kebab}', onlyDependOnLibsWithTags: ['scope:${kebab}', 'scope:shared'] },\n`;
-  return insertBefore(text, 'eslint.config.mjs', '            // The registry lists every service', line);
+  const anchor = text.match(/^( *)\/\/ The registry lists every service/m);
+  if (!anchor) throw new EditError('eslint.config.mjs: cannot find "// The registry lists every service" to add the boundary before');
+  const line = `${anchor[1]}{ sourceTag: 'scope:${kebab}', onlyDependOnLibsWithTags: ['scope:${kebab}', 'scope:shared'] },\n`;
+  return text.slice(0, anchor.index) + line + text.slice(anchor.index);
 }
 
 /** The app in `npm run build` (tsc -b of every app), after the others, and last in `npm run migrate`. */

@@ -83,7 +83,7 @@ describe('a new service', () => {
   it('lists it where the platform lists its services', () => {
     expect(read('libs/contracts/registry/src/index.ts')).toContain("{ bus: CASE_FILES_BUS, app: 'case-files', database: { role: 'case_files', schema: 'case_files' } }");
     expect(read('libs/contracts/common/src/access.ts')).toContain("CaseFilesSampleWrite: 'case-files.sample.write'");
-    expect(read('eslint.config.mjs')).toContain("{ sourceTag: 'scope:case-files', onlyDependOnLibsWithTags: ['scope:case-files', 'scope:shared'] }");
+    expect(read('eslint.config.mjs')).toMatch(/^ *\{ sourceTag: 'scope:case-files', onlyDependOnLibsWithTags: \['scope:case-files', 'scope:shared'\] \},$/m);
     expect(JSON.parse(read('package.json')).scripts.build.split(' ')).toContain('apps/case-files');
     expect(JSON.parse(read('package.json')).scripts.migrate).toMatch(/ && node apps\/case-files\/dist\/cli\.js migrate$/);
     expect(Object.keys(JSON.parse(read('migrations.lock.json')))).toContainEqual(expect.stringMatching(/^\d{13}-case-files-initial\.ts$/));

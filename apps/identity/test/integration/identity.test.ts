@@ -1,6 +1,8 @@
 import { AuthErrorCode, type CallerIdentity } from '@contracts/common';
 import { IdentityErrorCode, IdentityEventSubject, IdentitySubject, type ResolvedCaller, type SessionGrant, type UserView } from '@contracts/identity';
-import { OrgEventSubject } from '@contracts/org-structure';
+import { ORG_BUS, ORG_EVENTS_STREAM, ORG_EVENTS_SUBJECTS, ORG_SERVICE, OrgEventSubject } from '@contracts/org-structure';
+import { ensureStream, jetstream, publishEvent } from '@platform/nats';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { serviceError, startServiceHarness, SYSTEM_ADMINISTRATOR, type ServiceHarness } from '@platform/service-testing';
 import { waitFor } from '@platform/testing';
 import { randomUUID } from 'node:crypto';
@@ -17,7 +19,7 @@ const ADDRESS = '192.0.2.7';
 const admin: CallerIdentity = { ...SYSTEM_ADMINISTRATOR, clientAddress: ADDRESS };
 
 beforeAll(async () => {
-  h = await startServiceHarness(identityService);
+  h = await startServiceHarness(identityService, { otherServices: [ORG_BUS] });
 });
 
 afterAll(async () => {
@@ -73,7 +75,8 @@ it('refuses a scoped administrator, and a message without a caller token on a ha
   expect(await serviceError(h.call(IdentitySubject.userList, { limit: 10 }, null))).toMatchObject({ code: AuthErrorCode.Unauthenticated });
 });
 
-describe('role assignments follow a merged unit (ORG-8)', () => {
+describe('role assignments follow a merged unit (ORG-8), read from org-structure\'s stream', () => {
+  let asOrgStructure: NatsConnection;
   const merge = (predecessor: string, successor: string) => ({
     eventId: randomUUID(),
     type: OrgEventSubject.unitsMerged,
@@ -88,18 +91,23 @@ describe('role assignments follow a merged unit (ORG-8)', () => {
       pathsChanged: [],
     },
   });
-  const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  // As org-structure's relay publishes: the event id is the message id.
+  const publish = (event: { eventId: string; type: string }) => publishEvent(jetstream(asOrgStructure), { id: event.eventId, subject: event.type, payload: event });
+  const openAssignments = (userId: string) =>
+    h.db.query('SELECT unit_id, valid_from::text FROM role_assignment WHERE user_id = $1 AND valid_to IS NULL', [userId]);
 
-  it('moves the assignment once, however often the event is delivered, and announces whose roles changed', async () => {
+  beforeAll(async () => {
+    asOrgStructure = await h.connectAs(ORG_SERVICE);
+    await ensureStream(asOrgStructure, ORG_EVENTS_STREAM, [ORG_EVENTS_SUBJECTS]);
+  });
+
+  it('moves the assignment to the successor from the effective date, and announces whose roles changed', async () => {
     const user = await newUser('follows.merger');
     const [oldUnit, newUnit] = [randomUUID(), randomUUID()];
     await h.call(IdentitySubject.roleAssign, { id: user.id, role: 'organisation-board', unitId: oldUnit, validFrom: '2020-01-01' }, admin);
-    const follower = h.get(SuccessorFollower);
-    const event = merge(oldUnit, newUnit);
-    expect(await follower.receive(OrgEventSubject.unitsMerged, bytes(event))).toBe(true);
-    expect(await follower.receive(OrgEventSubject.unitsMerged, bytes(event))).toBe(true);
-    const rows = await h.db.query('SELECT unit_id, valid_from::text, valid_to::text FROM role_assignment WHERE user_id = $1 ORDER BY valid_from', [user.id]);
-    expect(rows).toEqual([
+    await publish(merge(oldUnit, newUnit));
+    await waitFor(async () => (await openAssignments(user.id)).some((row: { unit_id: string }) => row.unit_id === newUnit), 20_000, 'the role to follow');
+    expect(await h.db.query('SELECT unit_id, valid_from::text, valid_to::text FROM role_assignment WHERE user_id = $1 ORDER BY valid_from', [user.id])).toEqual([
       { unit_id: oldUnit, valid_from: '2020-01-01', valid_to: '2025-07-01' },
       { unit_id: newUnit, valid_from: '2025-07-01', valid_to: null },
     ]);
@@ -107,14 +115,30 @@ describe('role assignments follow a merged unit (ORG-8)', () => {
     expect(successorEvents).toHaveLength(1);
   });
 
-  it('changes nothing on a malformed event, and puts it on record', async () => {
+  it('applies an event once, even applied again by hand after a replay of the stream', async () => {
+    const user = await newUser('once.only');
+    const [oldUnit, newUnit] = [randomUUID(), randomUUID()];
+    await h.call(IdentitySubject.roleAssign, { id: user.id, role: 'records-clerk', unitId: oldUnit, validFrom: '2020-01-01' }, admin);
+    const event = merge(oldUnit, newUnit);
+    await publish(event);
+    await waitFor(async () => (await openAssignments(user.id))[0]?.unit_id === newUnit, 20_000, 'the role to follow');
+    // The inbox has it; the follower applied before the inbox existed are kept in processed_event: both hold.
+    await h.db.transaction((manager) => h.get(SuccessorFollower).receive(OrgEventSubject.unitsMerged, event, manager));
+    expect(await h.db.query('SELECT count(*)::int AS n FROM role_assignment WHERE user_id = $1', [user.id])).toEqual([{ n: 2 }]);
+  });
+
+  it('changes nothing on a malformed event (a merge with no successor), and puts it on record', async () => {
     const user = await newUser('not.widened');
     const unit = randomUUID();
     await h.call(IdentitySubject.roleAssign, { id: user.id, role: 'organisation-board', unitId: unit, validFrom: '2020-01-01' }, admin);
     const forged = merge(unit, unit);
     (forged.data.successors[0] as { unitId: string | null }).unitId = null;
-    expect(await h.get(SuccessorFollower).receive(OrgEventSubject.unitsMerged, bytes(forged))).toBe(false);
-    expect(await h.db.query('SELECT unit_id FROM role_assignment WHERE user_id = $1 AND valid_to IS NULL', [user.id])).toEqual([{ unit_id: unit }]);
-    await waitFor(async () => (await h.db.query(`SELECT 1 FROM audit_log WHERE action = 'admin.role.follow-successor' AND outcome = 'denied'`)).length === 1, 5_000, 'the refusal on record');
+    await publish(forged);
+    await waitFor(
+      async () => (await h.db.query(`SELECT 1 FROM audit_log WHERE action = 'admin.role.follow-successor' AND outcome = 'denied' AND object->>'id' = $1`, [forged.eventId])).length === 1,
+      20_000,
+      'the refusal on record',
+    );
+    expect(await openAssignments(user.id)).toEqual([{ unit_id: unit, valid_from: '2020-01-01' }]);
   });
 });

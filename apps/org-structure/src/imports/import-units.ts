@@ -374,6 +374,7 @@ class ImportRun {
             kind: u.kind,
             level: u.level,
             block: u.block,
+            validFrom: u.validFrom,
           })),
         },
       };

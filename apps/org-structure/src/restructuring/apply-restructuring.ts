@@ -129,7 +129,14 @@ export class RestructuringApplier {
     await this.writer.insertUnit(id, operation.unit, parent?.unit_id ?? null, path);
     this.refs.set(operation.ref ?? `#${id}`, id);
     const created = { unitId: id, code: operation.unit.code, path: pathToIds(path) };
-    return this.outcome('create', [id], { predecessors: [], successors: [created], pathsChanged: [], name: operation.unit.name });
+    return this.outcome('create', [id], {
+      predecessors: [],
+      successors: [created],
+      pathsChanged: [],
+      name: operation.unit.name,
+      kind: operation.unit.kind,
+      level: operation.unit.level,
+    });
   }
 
   private async rename(operation: Extract<RestructuringOperation, { type: 'rename' }>, at: string): Promise<OperationOutcome> {
@@ -277,7 +284,7 @@ export class RestructuringApplier {
   private outcome(
     type: OperationType,
     unitIds: string[],
-    data: { predecessors: UnitPathRef[]; successors: UnitPathRef[]; pathsChanged: SubtreeMove[]; name?: string },
+    data: Omit<UnitRestructuredEvent['data'], 'operation'>,
   ): OperationOutcome {
     return {
       type,

@@ -15,6 +15,8 @@ interface StoredEvent {
   subject: string;
   msgId: string | undefined;
   eventId: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- event bodies are asserted field by field
+  body: any;
 }
 
 /** Everything in the service's stream, read with an ordered consumer. */
@@ -27,6 +29,7 @@ async function storedEvents(): Promise<StoredEvent[]> {
       subject: message.subject,
       msgId: message.headers?.get('Nats-Msg-Id'),
       eventId: message.json<{ eventId: string }>().eventId,
+      body: message.json(),
     });
     if (message.info.pending === 0) break;
   }
@@ -96,5 +99,27 @@ describe('events through the transactional outbox into JetStream (ARCHITECTURE d
       'the stream to be readable again',
     );
     expect(imported).toHaveLength(3);
+  });
+
+  it('says what a created unit is, and on which day each imported unit begins, for read models of the tree', async () => {
+    const parent = await h.call<{ id: string }>(OrgSubject.unitCreate, {
+      code: 'TU-PT', name: 'Tỉnh ủy Phú Thọ', kind: 'party_committee', level: 'province', block: 'party', validFrom: '2020-10-15',
+    });
+    await h.call(OrgSubject.importUnits, {
+      format: 'json',
+      rows: [
+        { code: 'HU-TT', name: 'Huyện ủy Tam Thanh', kind: 'party_committee', level: 'district', block: 'party', parentCode: 'TU-PT', validFrom: '2020-10-15' },
+        { code: 'DU-TT', name: 'Đảng ủy xã Tân Thanh', kind: 'party_committee', level: 'commune', block: 'party', parentCode: 'HU-TT', validFrom: '2021-03-01' },
+      ],
+    });
+    await waitFor(async () => (await unpublished()) === 0, 10_000, 'the relay to publish');
+    const events = await storedEvents();
+    const created = events.find((e) => e.subject === 'org.events.unit.created' && e.body.data.successors[0].unitId === parent.id);
+    expect(created?.body.data).toMatchObject({ name: 'Tỉnh ủy Phú Thọ', kind: 'party_committee', level: 'province' });
+    const imported = events.filter((e) => e.subject === 'org.events.unit.imported').flatMap((e) => e.body.data?.units ?? []);
+    expect(imported.filter((u: { code: string }) => ['HU-TT', 'DU-TT'].includes(u.code)).map((u: { code: string; validFrom: string }) => [u.code, u.validFrom])).toEqual([
+      ['HU-TT', '2020-10-15'],
+      ['DU-TT', '2021-03-01'],
+    ]);
   });
 });

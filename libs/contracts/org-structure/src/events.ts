@@ -1,10 +1,17 @@
-import { isoDate, type IsoDate } from '@contracts/common';
+import { isoDate, type EventConsumerContract, type IsoDate } from '@contracts/common';
 import { z } from 'zod';
-import type { OperationType } from './enums';
+import type { OperationType, UnitKind, UnitLevel } from './enums';
 
 /** JetStream stream holding the service's events (ARCHITECTURE decision 3). */
 export const ORG_EVENTS_STREAM = 'ORG_EVENTS';
 export const ORG_EVENTS_SUBJECTS = 'org.events.>';
+/** Events of units (created, renamed, moved, merged, split, dissolved, imported): what a read model of the tree follows. */
+export const ORG_UNIT_EVENTS_SUBJECTS = 'org.events.unit.>';
+
+/** A service's durable consumer of org-structure's unit events, for its bus contract and its read model. */
+export function orgUnitEventsConsumer(durable: string): EventConsumerContract {
+  return { stream: ORG_EVENTS_STREAM, durable, filterSubject: ORG_UNIT_EVENTS_SUBJECTS };
+}
 
 export const OrgEventSubject = {
   unitCreated: 'org.events.unit.created',
@@ -64,13 +71,31 @@ export type UnitRestructuredEvent = OrgEventEnvelope<
     successors: UnitPathRef[];
     /** Subtrees that moved: every unit whose path started with `fromPath` now starts with `toPath`. */
     pathsChanged: SubtreeMove[];
+    /** The unit's name, on created and renamed units. */
     name?: string;
+    /** What a created unit is, so read models need not ask; absent from events published before they were added. */
+    kind?: UnitKind;
+    level?: UnitLevel;
   }
 >;
 
 export type UnitsImportedEvent = OrgEventEnvelope<
   typeof OrgEventSubject.unitsImported,
-  { units: Array<UnitPathRef & { name: string; kind: string; level: string; block: string }> }
+  {
+    units: Array<
+      UnitPathRef & {
+        name: string;
+        kind: string;
+        level: string;
+        block: string;
+        /**
+         * The unit's first day: rows of one import may differ, and the envelope's `effectiveDate` is the batch's
+         * earliest. Absent from events published before it was added.
+         */
+        validFrom?: IsoDate;
+      }
+    >;
+  }
 >;
 
 const pathRefSchema = z

@@ -12,7 +12,8 @@ export async function ensureStream(connection: NatsConnection, name: string, sub
     }
   } catch (error) {
     if (!/stream not found/i.test((error as Error).message)) throw error;
-    // Two minutes of de-duplication covers any relay retry after a crash between publish and mark.
+    // Two minutes of de-duplication covers any relay retry after a crash between publish and mark. No limit on
+    // age, count or size: other services' read models fill themselves by replaying the stream from its start.
     await manager.streams.add({ name, subjects, duplicate_window: 120_000_000_000 });
   }
 }

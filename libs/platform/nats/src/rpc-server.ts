@@ -22,6 +22,22 @@ import { assertAuthenticatedBus, natsAuthOptions } from './bus-auth';
  * written as JSON still take Nest's path.
  */
 export class PlatformNatsServer extends ServerNats {
+  private connection: NatsConnection | null = null;
+
+  /**
+   * Listening once the NATS server has the subscriptions: Nest calls back as soon as it has sent them, so a request
+   * sent on another connection right after `listen()` could still find no responder.
+   */
+  override start(callback: (err?: unknown, ...optionalParams: unknown[]) => void): void {
+    super.start((error, ...rest) => {
+      if (error || !this.connection) return callback(error, ...rest);
+      this.connection.flush().then(
+        () => callback(),
+        (flushError: unknown) => callback(flushError),
+      );
+    });
+  }
+
   override async handleMessage(channel: string, message: Msg): Promise<unknown> {
     // The raw body, for checks over the exact bytes sent (the caller token binds their hash); keyed by the headers
     // object, which Nest's NatsContext hands on as it is.
@@ -37,6 +53,7 @@ export class PlatformNatsServer extends ServerNats {
       await connection.close();
       throw error;
     }
+    this.connection = connection;
     return connection;
   }
 

@@ -1,0 +1,2 @@
+export * from './durable-event-consumer';
+export * from './inbox-sql';
