@@ -1,4 +1,5 @@
-// `npm test`: lint, typecheck and build, then every jest tier (the e2e tier starts the compiled apps).
+// `npm test`: lint, typecheck and build, lint the OpenAPI document the build serves, then every jest tier (the e2e
+// tier starts the compiled apps).
 // The last line printed is always `N passed, N failed`, which is the line CI reads.
 //
 //   npm test                          all tiers
@@ -36,7 +37,7 @@ function readResults(file) {
 }
 
 function main() {
-  for (const step of ['lint', 'typecheck', 'build']) {
+  for (const step of ['lint', 'typecheck', 'build', 'lint:openapi']) {
     if (run('npm', ['run', step]) !== 0) {
       process.stderr.write(`\nnpm run ${step} failed; tests not run.\n`);
       return finish(0, 1);

@@ -1,14 +1,30 @@
+import { auditRoutes, Permission, type AnyRoute } from '@contracts/common';
+import { PLATFORM_SERVICE_NAMES, SERVICE_ROUTES } from '@contracts/registry';
 import { importPKCS8, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { provinceRows } from './support/dataset';
 import { startPlatform, type Json, type Platform } from './support/platform';
 
 /*
- * The authorisation matrix: every route in the OpenAPI document × callers (anonymous, expired, tampered, wrong
- * audience, no role, lacking the permission, in scope, out of scope) → the expected status. A route missing from
- * the table below fails the test, so a new route cannot ship without its access rule.
+ * The authorisation matrix: every route of the services' route tables, and every other route in the OpenAPI
+ * document, × callers (anonymous, expired, tampered, wrong audience, no role, lacking the permission, in scope, out
+ * of scope) → the expected status. A route of a table without a row below fails the test, and so does a documented
+ * route without one, so a new route cannot ship without its access rule.
  */
 type Access = 'public' | 'authenticated' | 'read' | 'write' | 'restructure' | 'admin' | 'audit';
+
+/** The access a row states for a route of a table, from the route's permission. */
+const ACCESS_OF: Record<Permission, Access> = {
+  [Permission.OrgUnitRead]: 'read',
+  [Permission.OrgUnitWrite]: 'write',
+  [Permission.OrgUnitRestructure]: 'restructure',
+  [Permission.AdminUserManage]: 'admin',
+  [Permission.AuditRead]: 'audit',
+};
+
+/** Every route the services' tables state: their forwarded routes, and the audit routes each answers. */
+const TABLE_ROUTES: AnyRoute[] = [...SERVICE_ROUTES, ...PLATFORM_SERVICE_NAMES.flatMap((service) => Object.values(auditRoutes(service)))];
+const keyOf = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
 interface RouteRule {
   access: Access;
   /** For unit routes: the in-scope call answers 200 and an out-of-scope unit answers 404. */
@@ -60,6 +76,7 @@ const ROUTES: Record<string, RouteRule> = {
 
 let p: Platform;
 let routes: Array<{ method: string; path: string }>;
+let documented: Array<{ method: string; path: string }>;
 const unit: Record<string, string> = {};
 const tokens: Record<string, string> = {};
 let adminId: string;
@@ -113,18 +130,25 @@ beforeAll(async () => {
   tokens.wrongAudience = await forge({ sub: adminId, aud: 'another-api' });
   tokens.tampered = `${p.adminToken.slice(0, -6)}${p.adminToken.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA'}`;
   const document = (await p.http('GET', '/api/openapi.json')).body as Json;
-  routes = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
+  documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
     Object.keys(operations).map((method) => ({ method: method.toUpperCase(), path })),
   );
+  // The tables' routes first, then the routes written by hand (login, administration, health) the document shows.
+  const tables = [...new Map(TABLE_ROUTES.map((route) => [keyOf(route), { method: route.method, path: route.path }])).values()];
+  routes = [...tables, ...documented.filter((route) => !tables.some((table) => keyOf(table) === keyOf(route)))];
 });
 
 afterAll(async () => {
   await p?.stop();
 });
 
+it('every route of the route tables has a row, stating the access its permission gives', () => {
+  const rows = TABLE_ROUTES.map((route) => ({ route: `${keyOf(route)} (${route.subject})`, access: ROUTES[keyOf(route)]?.access ?? 'no row' }));
+  expect(rows).toEqual(TABLE_ROUTES.map((route) => ({ route: `${keyOf(route)} (${route.subject})`, access: ACCESS_OF[route.permission] })));
+});
+
 it('every route in the OpenAPI document has an access rule, and every rule a route', () => {
-  const documented = routes.map((r) => `${r.method} ${r.path}`).sort();
-  expect(documented).toEqual(Object.keys(ROUTES).sort());
+  expect(documented.map(keyOf).sort()).toEqual(Object.keys(ROUTES).sort());
 });
 
 it('anonymous, expired, tampered and wrong-audience callers get 401 on every non-public route', async () => {

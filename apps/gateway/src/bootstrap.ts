@@ -1,9 +1,10 @@
 import { HTTP_REQUEST_ID_HEADER } from '@contracts/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
+import { apiDocument } from './api-document';
 import type { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { ProblemFilter } from './http/problem.filter';
@@ -55,19 +56,6 @@ export async function createGateway(
     }
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Political system records platform')
-      .setDescription(
-        'Organisation structure of the Party, State, Fatherland Front and mass organisations, with history: ' +
-          'every read takes `asOf`. Errors are RFC 9457 problem documents (`application/problem+json`). ' +
-          'Log in with POST /api/v1/auth/login and send the access token as `Authorization: Bearer <token>`.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+  SwaggerModule.setup('api/docs', app, apiDocument(app), { jsonDocumentUrl: 'api/openapi.json' });
   return app;
 }

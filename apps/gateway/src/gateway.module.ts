@@ -15,8 +15,12 @@ import { CallerCache } from './identity/caller-cache';
 import { IdentityClient } from './identity/identity-client';
 import { AccessTokens } from './identity/tokens';
 import { ServiceClient } from './messaging/service-client';
-import { OrgController } from './org/org.controller';
+import { forwardingController } from './http/forwarded-routes';
+import { SERVICE_ROUTES } from '@contracts/registry';
 import { AUDIT_TRAIL, GATEWAY_CONFIG, GATEWAY_LOGGER } from './tokens';
+
+/** Every route of the services that the gateway serves by forwarding it, from their route tables. */
+const ServiceRoutesController = forwardingController('ServiceRoutesController', SERVICE_ROUTES);
 
 @Module({})
 export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,7 +44,7 @@ export class GatewayModule implements OnApplicationBootstrap, OnApplicationShutd
     })();
     return {
       module: GatewayModule,
-      controllers: [HealthController, AuthController, AdminController, AuditController, OrgController],
+      controllers: [HealthController, AuthController, AdminController, AuditController, ServiceRoutesController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_LOGGER, useValue: logger },

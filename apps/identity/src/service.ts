@@ -1,4 +1,4 @@
-import { IDENTITY_BUS } from '@contracts/identity';
+import { IDENTITY_BUS, IDENTITY_ERRORS } from '@contracts/identity';
 import { AuditLog } from '@platform/audit';
 import type { Logger } from '@platform/logging';
 import { NatsConnectionManager } from '@platform/nats';
@@ -39,6 +39,10 @@ export const identityService: ServiceDefinition<IdentityConfig> = {
   env: identityEnv,
   replacedVariables: IDENTITY_REPLACED_VARIABLES,
   database: { extensions: [], migrations: IDENTITY_MIGRATIONS },
+  // Not yet in a route table: the gateway's routes to identity do more than forward (tokens, unit checks), and its
+  // handlers still state their subjects and permissions themselves.
+  routes: [],
+  errors: IDENTITY_ERRORS,
   controllers: [SessionsController, AdminController],
   providers: (config) => [
     { provide: IdentityStore, inject: [DataSource], useFactory: (db: DataSource) => new IdentityStore(db) },

@@ -1,6 +1,5 @@
-import { Permission } from '@contracts/common';
-import { ORG_BUS } from '@contracts/org-structure';
-import { AUDIT_SCOPE, type AuditScopeProvider, databasePlanOf, dataSourceOf, type ServiceDefinition, UnitOfWork } from '@platform/service-kit';
+import { ORG_BUS, ORG_ERRORS, ORG_ROUTES } from '@contracts/org-structure';
+import { AUDIT_SCOPE, databasePlanOf, dataSourceOf, type ServiceDefinition, UnitOfWork } from '@platform/service-kit';
 import { DataSource } from 'typeorm';
 import type { OrgStructureCliConfig, OrgStructureConfig } from './config';
 import { orgStructureEnv } from './config';
@@ -24,16 +23,14 @@ export const orgStructureService: ServiceDefinition<OrgStructureConfig> = {
   env: orgStructureEnv,
   database: { extensions: ['ltree', 'btree_gist', 'pg_trgm'], migrations: ORG_MIGRATIONS },
   constraintErrors: ORG_CONSTRAINT_ERRORS,
+  routes: Object.values(ORG_ROUTES),
+  errors: ORG_ERRORS,
   controllers: [UnitsController, RestructuringController, StatisticsController, ImportsController, EstablishmentController],
   providers: () => [
     { provide: UnitQueries, inject: [DataSource], useFactory: (db: DataSource) => new UnitQueries(db) },
     { provide: Scopes, inject: [DataSource], useFactory: (db: DataSource) => new Scopes(db) },
-    {
-      // An auditor over a unit reads the records of units that ever lay in their scope.
-      provide: AUDIT_SCOPE,
-      inject: [Scopes],
-      useFactory: (scopes: Scopes): AuditScopeProvider => ({ of: (caller) => scopes.of(caller, Permission.AuditRead) }),
-    },
+    // An auditor over a unit reads the records of units that ever lay in their scope.
+    { provide: AUDIT_SCOPE, useExisting: Scopes },
     {
       provide: RestructuringService,
       inject: [DataSource, UnitOfWork, UnitQueries],

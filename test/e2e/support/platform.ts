@@ -3,8 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Secret, TOTP } from 'otpauth';
 import { callerTokenKey, generateSigningKeyPair } from '@platform/auth';
-import { IDENTITY_SERVICE } from '@contracts/identity';
-import { GATEWAY_BUS, PLATFORM_SERVICE_BUSES, PLATFORM_SERVICES } from '@contracts/registry';
+import { IDENTITY_ERRORS, IDENTITY_SERVICE } from '@contracts/identity';
+import { GATEWAY_BUS, PLATFORM_SERVICE_BUSES, PLATFORM_SERVICES, SERVICE_ROUTES } from '@contracts/registry';
+import { ORG_ERRORS } from '@contracts/org-structure';
+import { auditRoutes, type AnyRoute } from '@contracts/common';
 import { natsAuthOptions } from '@platform/nats';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +17,7 @@ import {
   createTestDatabase,
   freePort,
   newBusCredentials,
+  routeAnswerProblems,
   startNatsServer,
   waitFor,
   type BusCredentials,
@@ -150,12 +153,14 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
     const response = await fetch(`${baseUrl}${path}`, { method, body, headers });
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
-    return {
+    const answer = {
       status: response.status,
       contentType,
       headers: response.headers,
       body: (contentType.includes('json') && text ? JSON.parse(text) : text) as T,
     };
+    checkAgainstRoute(method, path, answer);
+    return answer;
   };
 
   const totpSecrets = new Map<string, string>();
@@ -259,6 +264,27 @@ export async function startPlatform(options: { requestTimeoutMs?: number; env?: 
       await database.drop();
     },
   };
+}
+
+/** The routes whose answers every test checks against their statement: the services' and the audit records' page. */
+const CHECKED_ROUTES: Array<{ route: AnyRoute; pattern: RegExp }> = [...SERVICE_ROUTES, auditRoutes('gateway').events].map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+}));
+const SERVICE_CODES = new Set([...Object.keys(IDENTITY_ERRORS), ...Object.keys(ORG_ERRORS)]);
+
+/**
+ * Every answer of a table route is held to the route: a success must be what its response schema describes, a
+ * service's error one the route declares. A test that gets anything else fails with the difference.
+ */
+function checkAgainstRoute(method: string, path: string, answer: HttpResponse): void {
+  const bare = path.split('?')[0];
+  const match = CHECKED_ROUTES.find(({ route, pattern }) => route.method === method && pattern.test(bare));
+  if (!match || typeof answer.body !== 'object' || answer.body === null) return;
+  const outcome =
+    answer.status === match.route.status ? { ok: true as const, body: answer.body } : answer.status >= 400 ? { ok: false as const, code: String(answer.body.code) } : null;
+  const problems = outcome ? routeAnswerProblems(match.route, outcome, SERVICE_CODES) : [`${method} ${path} answered ${answer.status}, not ${match.route.status}`];
+  if (problems.length > 0) throw new Error(`${method} ${path}: ${problems.join('; ')}`);
 }
 
 export const TOTP_PERIOD_MS = 30_000;

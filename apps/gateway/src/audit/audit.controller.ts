@@ -1,13 +1,12 @@
-import { auditEventsRequest, auditSubjects, auditVerifyRequest, AuthErrorCode, Permission, scopeFor } from '@contracts/common';
+import { auditChainVerification, auditEventsRequest, auditRoutes, auditVerifyRequest, AuthErrorCode, scopeFor } from '@contracts/common';
 import { PLATFORM_SERVICE_NAMES } from '@contracts/registry';
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequiresPermission } from '@platform/auth';
 import { IDENTITY_SERVICE } from '@contracts/identity';
 import { z } from 'zod';
 import { Call, type CallContext } from '../http/call-context';
-import { ApiProblems, ApiZodQuery } from '../http/openapi';
+import { ApiOperationDoc, jsonSchemaOf, operationDocOf, responseSchemaOf } from '../http/openapi';
 import { HttpProblem } from '../http/problem';
 import { validate } from '../http/validation';
 import { ServiceClient } from '../messaging/service-client';
@@ -40,13 +39,17 @@ const verifyQuery = z
   .refine((q) => (q.headSeq === undefined) === (q.headHash === undefined), { message: 'give headSeq and headHash together', path: ['headHash'] })
   .refine((q) => q.headSeq === undefined || q.service !== undefined, { message: 'a head belongs to one chain: name its service', path: ['service'] });
 
+/** The audit routes as every service states them; here they reach the chain the `service` parameter names. */
+const ROUTES = auditRoutes('{service}');
+
+/** Every chain verified at once. */
+const verification = z.object({ ok: z.boolean().meta({ description: 'Every chain verified' }), chains: z.array(auditChainVerification) });
+
 /**
  * The audit trails. A system-wide auditor reads and verifies every chain; an auditor over a unit reads only the
  * records a service files under units in their scope (the gateway's own chain and verification need a system-wide
  * role). Every read and every verification is itself on record, refusals included.
  */
-@ApiTags('audit')
-@ApiBearerAuth()
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(
@@ -55,15 +58,13 @@ export class AuditController {
   ) {}
 
   @Get('events')
-  @RequiresPermission(Permission.AuditRead)
-  @ApiOperation({ summary: "Audit records of one chain, newest first; a scoped auditor sees the records of units in scope; reading is audited" })
-  @ApiZodQuery(eventsQuery)
-  @ApiProblems(401, 403)
+  @RequiresPermission(ROUTES.events.permission)
+  @ApiOperationDoc({ ...operationDocOf(ROUTES.events), query: jsonSchemaOf(eventsQuery) })
   async events(@Query() query: Record<string, unknown>, @Call() call: CallContext, @Req() http: FastifyRequest) {
     const { service, ...filter } = validate(eventsQuery, query);
     try {
       // Each service decides what a scoped auditor reads of its chain, and puts the read (or its refusal) on record.
-      return await this.services.send(auditSubjects(chainOf(service)).events, filter, call);
+      return await this.services.call(auditRoutes(chainOf(service)).events, filter, call);
     } catch (error) {
       // Already on record where it was refused.
       if (error instanceof ServiceReplyError && error.payload.code === AuthErrorCode.Forbidden) markRefusalRecorded(http);
@@ -72,17 +73,18 @@ export class AuditController {
   }
 
   @Get('verify')
-  @RequiresPermission(Permission.AuditRead)
-  @ApiOperation({
+  @RequiresPermission(ROUTES.verify.permission)
+  @ApiOperationDoc({
+    ...operationDocOf(ROUTES.verify),
     summary:
       'Recompute every chain (or one): any modified, deleted, reordered or unkeyed record is reported; with headSeq and ' +
       'headHash, a chain that ends before that exported head is reported as truncated',
+    query: jsonSchemaOf(verifyQuery),
+    success: { status: 200, description: 'OK', schema: responseSchemaOf(verification) },
   })
-  @ApiZodQuery(verifyQuery)
-  @ApiProblems(401, 403)
   async verify(@Query() query: Record<string, unknown>, @Call() call: CallContext, @Req() http: FastifyRequest) {
     const request = validate(verifyQuery, query);
-    const systemWide = scopeFor(call.caller, Permission.AuditRead) === null;
+    const systemWide = scopeFor(call.caller, ROUTES.verify.permission) === null;
     if (!systemWide) {
       // Refused here, before any chain is asked: on record in identity's chain, the gateway's.
       await this.trail.record({
@@ -99,8 +101,8 @@ export class AuditController {
     const expectedHead = request.headSeq && request.headHash ? { seq: request.headSeq, hash: request.headHash } : undefined;
     const chains = await Promise.all(
       PLATFORM_SERVICE_NAMES.filter((service) => !request.service || chainOf(request.service) === service).map((service) =>
-        this.services.send<Record<string, unknown>>(
-          auditSubjects(service).verify,
+        this.services.call(
+          auditRoutes(service).verify,
           validate(auditVerifyRequest, expectedHead ? { expectedHeadSeq: expectedHead.seq, expectedHeadHash: expectedHead.hash } : {}),
           call,
         ),

@@ -9,8 +9,12 @@ export interface CallContext {
   sessionId: string | null;
 }
 
-export const Call = createParamDecorator((_data: unknown, context: ExecutionContext): CallContext => {
-  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+/** The call context of a request the access guard let through. */
+export function callContextOf(request: AuthenticatedRequest): CallContext {
   if (!request.caller) throw new DomainError(AuthErrorCode.Unauthenticated, 'No authenticated caller');
   return { requestId: String(request.id), caller: request.caller, sessionId: request.sessionId ?? null };
-});
+}
+
+export const Call = createParamDecorator((_data: unknown, context: ExecutionContext): CallContext =>
+  callContextOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
+);

@@ -1,8 +1,8 @@
-import { AuthErrorCode, CommonErrorCode } from '@contracts/common';
-import { IdentityErrorCode } from '@contracts/identity';
-import { OrgErrorCode } from '@contracts/org-structure';
+import { AUTH_ERRORS, AuthErrorCode, COMMON_ERRORS, CommonErrorCode } from '@contracts/common';
+import { IDENTITY_ERRORS, IdentityErrorCode } from '@contracts/identity';
+import { ORG_ERRORS, OrgErrorCode } from '@contracts/org-structure';
 import { ServiceReplyError, ServiceTimeoutError, ServiceUnavailableError } from '@platform/nats';
-import { httpStatusFor, problemFromRpcFailure, problemFromServiceError, type ServiceErrorCode } from './error-mapper';
+import { ERROR_CATALOGUE, httpStatusFor, problemFromRpcFailure, problemFromServiceError, type ServiceErrorCode } from './error-mapper';
 
 const ALL_CODES = [
   ...Object.values(CommonErrorCode),
@@ -12,6 +12,14 @@ const ALL_CODES = [
 ] as ServiceErrorCode[];
 
 describe('the service error → HTTP mapping (ARCHITECTURE decision 6)', () => {
+  it('holds every code of every catalogue, none declared twice', () => {
+    const catalogues = [COMMON_ERRORS, AUTH_ERRORS, IDENTITY_ERRORS, ORG_ERRORS];
+    const declared = catalogues.flatMap((catalogue) => Object.keys(catalogue));
+    expect(new Set(declared).size).toBe(declared.length);
+    expect(Object.keys(ERROR_CATALOGUE).sort()).toEqual([...declared].sort());
+    expect([...ALL_CODES].sort()).toEqual([...declared].sort());
+  });
+
   it.each(ALL_CODES)('maps %s to a 4xx or 5xx status with a title', (code) => {
     const { status, title } = httpStatusFor(code);
     expect(status).toBeGreaterThanOrEqual(400);

@@ -1,4 +1,4 @@
-import { CALLER_HEADER, serviceAnswering } from '@contracts/common';
+import { CALLER_HEADER, serviceAnswering, type AnyRoute, type RouteRequest, type RouteResponse } from '@contracts/common';
 import { PLATFORM_SERVICE_BUSES } from '@contracts/registry';
 import { Inject, Injectable } from '@nestjs/common';
 import { CallerTokenSigner } from '@platform/auth';
@@ -18,6 +18,11 @@ export class ServiceClient {
     @Inject(NatsRpcClient) private readonly rpc: NatsRpcClient,
     @Inject(CallerTokenSigner) private readonly signer: CallerTokenSigner,
   ) {}
+
+  /** Sends a route's request to its service; the answer is the route's response. */
+  call<R extends AnyRoute>(route: R, request: RouteRequest<R>, call: CallContext): Promise<RouteResponse<R>> {
+    return this.send<RouteResponse<R>>(route.subject, request, call);
+  }
 
   async send<Response>(subject: string, payload: unknown, call: CallContext): Promise<Response> {
     const service = this.serviceOf(subject);

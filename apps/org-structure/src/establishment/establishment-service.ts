@@ -6,11 +6,14 @@ import {
   type CreateReductionTargetRequest,
   type CreateTermRequest,
   type EndLeadershipRequest,
+  type EstablishmentEventSubject,
   type LeadershipLinkView,
   type LinkLeadershipRequest,
   type ListByUnitRequest,
   type ListLeadershipRequest,
   type ListQuotasRequest,
+  type OrgEventData,
+  type OrgEventEnvelope,
   type PostView,
   type QuotaView,
   type ReductionTargetView,
@@ -316,21 +319,18 @@ export class EstablishmentService {
     };
   }
 
-  private event(subject: string, effectiveDate: string, data: unknown): OutboxEvent {
+  private event<Subject extends EstablishmentEventSubject>(subject: Subject, effectiveDate: string, data: OrgEventData[Subject]): OutboxEvent {
     const eventId = randomUUID();
-    return {
-      id: eventId,
-      subject,
-      payload: {
-        eventId,
-        type: subject,
-        occurredAt: this.now().toISOString(),
-        effectiveDate,
-        decisionRef: (data as { decisionRef?: string | null }).decisionRef ?? null,
-        restructuringId: null,
-        data,
-      },
+    const payload: OrgEventEnvelope<Subject, OrgEventData[Subject]> = {
+      eventId,
+      type: subject,
+      occurredAt: this.now().toISOString(),
+      effectiveDate,
+      decisionRef: 'decisionRef' in data ? data.decisionRef : null,
+      restructuringId: null,
+      data,
     };
+    return { id: eventId, subject, payload };
   }
 }
 

@@ -1,93 +1,76 @@
 import {
-  createPostRequest,
-  createReductionTargetRequest,
-  createTermRequest,
-  endLeadershipRequest,
-  linkLeadershipRequest,
-  listByUnitRequest,
-  listLeadershipRequest,
-  listQuotasRequest,
-  OrgSubject,
-  setQuotasRequest,
+  ORG_ROUTES,
+  type CreatePostRequest,
+  type CreateReductionTargetRequest,
+  type CreateTermRequest,
+  type EndLeadershipRequest,
+  type LinkLeadershipRequest,
+  type ListByUnitRequest,
+  type ListLeadershipRequest,
+  type ListQuotasRequest,
+  type ListReductionTargetsRequest,
+  type SetQuotasRequest,
 } from '@contracts/org-structure';
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { parsePayload } from '@platform/nats';
-import { Caller, RequiresPermission } from '@platform/auth';
-import { Permission, type CallerIdentity } from '@contracts/common';
-import { Scopes } from '../domain/scope';
+import { HandlesRoute, type OrgCall } from '../routes';
 import { EstablishmentService } from './establishment-service';
 
 @Controller()
 export class EstablishmentController {
-  constructor(
-    private readonly establishment: EstablishmentService,
-    private readonly scopes: Scopes,
-  ) {}
+  constructor(private readonly establishment: EstablishmentService) {}
 
-  @MessagePattern(OrgSubject.leadershipLink)
-  @RequiresPermission(Permission.OrgUnitWrite)
-  async link(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.linkLeadership(parsePayload(linkLeadershipRequest, data), await this.scopes.of(caller, Permission.OrgUnitWrite));
+  @HandlesRoute(ORG_ROUTES.leadershipLink)
+  link(request: LinkLeadershipRequest, { scope }: OrgCall) {
+    return this.establishment.linkLeadership(request, scope);
   }
 
-  @MessagePattern(OrgSubject.leadershipEnd)
-  @RequiresPermission(Permission.OrgUnitWrite)
-  async end(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.endLeadership(parsePayload(endLeadershipRequest, data), await this.scopes.of(caller, Permission.OrgUnitWrite));
+  @HandlesRoute(ORG_ROUTES.leadershipEnd)
+  end(request: EndLeadershipRequest, { scope }: OrgCall) {
+    return this.establishment.endLeadership(request, scope);
   }
 
-  @MessagePattern(OrgSubject.leadershipList)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async leadership(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.leadership(parsePayload(listLeadershipRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.leadershipList)
+  leadership(request: ListLeadershipRequest, { scope }: OrgCall) {
+    return this.establishment.leadership(request, scope);
   }
 
-  @MessagePattern(OrgSubject.postCreate)
-  @RequiresPermission(Permission.OrgUnitWrite)
-  async createPost(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.createPost(parsePayload(createPostRequest, data), await this.scopes.of(caller, Permission.OrgUnitWrite));
+  @HandlesRoute(ORG_ROUTES.postCreate)
+  createPost(request: CreatePostRequest, { scope }: OrgCall) {
+    return this.establishment.createPost(request, scope);
   }
 
-  @MessagePattern(OrgSubject.postList)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async posts(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.posts(parsePayload(listByUnitRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.postList)
+  posts(request: ListByUnitRequest, { scope }: OrgCall) {
+    return this.establishment.posts(request, scope);
   }
 
-  @MessagePattern(OrgSubject.quotaSet)
-  @RequiresPermission(Permission.OrgUnitWrite)
-  async setQuotas(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.setQuotas(parsePayload(setQuotasRequest, data), await this.scopes.of(caller, Permission.OrgUnitWrite));
+  @HandlesRoute(ORG_ROUTES.quotaSet)
+  setQuotas(request: SetQuotasRequest, { scope }: OrgCall) {
+    return this.establishment.setQuotas(request, scope);
   }
 
-  @MessagePattern(OrgSubject.quotaList)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async quotas(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.quotas(parsePayload(listQuotasRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.quotaList)
+  quotas(request: ListQuotasRequest, { scope }: OrgCall) {
+    return this.establishment.quotas(request, scope);
   }
 
-  @MessagePattern(OrgSubject.reductionTargetCreate)
-  @RequiresPermission(Permission.OrgUnitWrite)
-  async createReductionTarget(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.createReductionTarget(parsePayload(createReductionTargetRequest, data), await this.scopes.of(caller, Permission.OrgUnitWrite));
+  @HandlesRoute(ORG_ROUTES.reductionTargetCreate)
+  createReductionTarget(request: CreateReductionTargetRequest, { scope }: OrgCall) {
+    return this.establishment.createReductionTarget(request, scope);
   }
 
-  @MessagePattern(OrgSubject.reductionTargetList)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async reductionTargets(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.reductionTargets(parsePayload(listByUnitRequest.pick({ unitId: true }), data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.reductionTargetList)
+  reductionTargets(request: ListReductionTargetsRequest, { scope }: OrgCall) {
+    return this.establishment.reductionTargets(request, scope);
   }
 
-  @MessagePattern(OrgSubject.termCreate)
-  @RequiresPermission(Permission.OrgUnitWrite)
-  async createTerm(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.createTerm(parsePayload(createTermRequest, data), await this.scopes.of(caller, Permission.OrgUnitWrite));
+  @HandlesRoute(ORG_ROUTES.termCreate)
+  createTerm(request: CreateTermRequest, { scope }: OrgCall) {
+    return this.establishment.createTerm(request, scope);
   }
 
-  @MessagePattern(OrgSubject.termList)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async terms(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.establishment.terms(parsePayload(listByUnitRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.termList)
+  terms(request: ListByUnitRequest, { scope }: OrgCall) {
+    return this.establishment.terms(request, scope);
   }
 }

@@ -1,28 +1,19 @@
-import { applyRestructuringRequest, listRestructuringsRequest, OrgSubject } from '@contracts/org-structure';
+import { ORG_ROUTES, type ApplyRestructuringRequest, type ListRestructuringsRequest } from '@contracts/org-structure';
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { parsePayload } from '@platform/nats';
-import { Caller, RequiresPermission } from '@platform/auth';
-import { Permission, type CallerIdentity } from '@contracts/common';
-import { Scopes } from '../domain/scope';
+import { HandlesRoute, type OrgCall } from '../routes';
 import { RestructuringService } from './restructuring-service';
 
 @Controller()
 export class RestructuringController {
-  constructor(
-    private readonly restructurings: RestructuringService,
-    private readonly scopes: Scopes,
-  ) {}
+  constructor(private readonly restructurings: RestructuringService) {}
 
-  @MessagePattern(OrgSubject.restructuringApply)
-  @RequiresPermission(Permission.OrgUnitRestructure)
-  async apply(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.restructurings.apply(parsePayload(applyRestructuringRequest, data), await this.scopes.of(caller, Permission.OrgUnitRestructure));
+  @HandlesRoute(ORG_ROUTES.restructuringApply)
+  apply(request: ApplyRestructuringRequest, { scope }: OrgCall) {
+    return this.restructurings.apply(request, scope);
   }
 
-  @MessagePattern(OrgSubject.restructuringList)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async list(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.restructurings.list(parsePayload(listRestructuringsRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.restructuringList)
+  list(request: ListRestructuringsRequest, { scope }: OrgCall) {
+    return this.restructurings.list(request, scope);
   }
 }

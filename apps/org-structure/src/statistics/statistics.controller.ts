@@ -1,22 +1,14 @@
-import { OrgSubject, statisticsRequest } from '@contracts/org-structure';
+import { ORG_ROUTES, type StatisticsRequest } from '@contracts/org-structure';
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { parsePayload } from '@platform/nats';
-import { Caller, RequiresPermission } from '@platform/auth';
-import { Permission, type CallerIdentity } from '@contracts/common';
-import { Scopes } from '../domain/scope';
+import { HandlesRoute, type OrgCall } from '../routes';
 import { StatisticsQueries } from './statistics-queries';
 
 @Controller()
 export class StatisticsController {
-  constructor(
-    private readonly statistics: StatisticsQueries,
-    private readonly scopes: Scopes,
-  ) {}
+  constructor(private readonly statistics: StatisticsQueries) {}
 
-  @MessagePattern(OrgSubject.statistics)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async get(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.statistics.statistics(parsePayload(statisticsRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.statistics)
+  get(request: StatisticsRequest, { scope }: OrgCall) {
+    return this.statistics.statistics(request, scope);
   }
 }

@@ -1,19 +1,15 @@
 import {
-  ancestorsRequest,
-  createUnitRequest,
-  getUnitRequest,
-  lineageRequest,
-  listUnitsRequest,
-  OrgSubject,
-  subtreeRequest,
+  ORG_ROUTES,
+  type AncestorsRequest,
+  type CreateUnitRequest,
+  type GetUnitRequest,
+  type LineageRequest,
+  type ListUnitsRequest,
+  type SubtreeRequest,
 } from '@contracts/org-structure';
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { parsePayload } from '@platform/nats';
-import { Caller, RequiresPermission } from '@platform/auth';
-import { Permission, type CallerIdentity } from '@contracts/common';
-import { Scopes } from '../domain/scope';
 import { RestructuringService } from '../restructuring/restructuring-service';
+import { HandlesRoute, type OrgCall } from '../routes';
 import { UnitQueries } from './unit-queries';
 
 @Controller()
@@ -21,42 +17,35 @@ export class UnitsController {
   constructor(
     private readonly units: UnitQueries,
     private readonly restructurings: RestructuringService,
-    private readonly scopes: Scopes,
   ) {}
 
-  @MessagePattern(OrgSubject.unitCreate)
-  @RequiresPermission(Permission.OrgUnitWrite)
-  async create(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.restructurings.createUnit(parsePayload(createUnitRequest, data), await this.scopes.of(caller, Permission.OrgUnitWrite));
+  @HandlesRoute(ORG_ROUTES.unitCreate)
+  create(request: CreateUnitRequest, { scope }: OrgCall) {
+    return this.restructurings.createUnit(request, scope);
   }
 
-  @MessagePattern(OrgSubject.unitGet)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async get(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.units.get(parsePayload(getUnitRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.unitGet)
+  get(request: GetUnitRequest, { scope }: OrgCall) {
+    return this.units.get(request, scope);
   }
 
-  @MessagePattern(OrgSubject.unitList)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async list(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.units.list(parsePayload(listUnitsRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.unitList)
+  list(request: ListUnitsRequest, { scope }: OrgCall) {
+    return this.units.list(request, scope);
   }
 
-  @MessagePattern(OrgSubject.unitSubtree)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async subtree(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.units.subtree(parsePayload(subtreeRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.unitSubtree)
+  subtree(request: SubtreeRequest, { scope }: OrgCall) {
+    return this.units.subtree(request, scope);
   }
 
-  @MessagePattern(OrgSubject.unitAncestors)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async ancestors(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.units.ancestors(parsePayload(ancestorsRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.unitAncestors)
+  ancestors(request: AncestorsRequest, { scope }: OrgCall) {
+    return this.units.ancestors(request, scope);
   }
 
-  @MessagePattern(OrgSubject.unitLineage)
-  @RequiresPermission(Permission.OrgUnitRead)
-  async lineage(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-    return this.units.lineage(parsePayload(lineageRequest, data), await this.scopes.of(caller, Permission.OrgUnitRead));
+  @HandlesRoute(ORG_ROUTES.unitLineage)
+  lineage(request: LineageRequest, { scope }: OrgCall) {
+    return this.units.lineage(request, scope);
   }
 }

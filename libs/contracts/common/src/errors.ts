@@ -1,6 +1,6 @@
 /**
- * Error codes shared by every service. Each service adds its own codes in its contracts; the gateway maps the
- * union of all of them to HTTP in one exhaustive switch.
+ * Error codes shared by every service. Each contracts lib declares its own codes with their HTTP status and title
+ * in a catalogue (below for these, `ORG_ERRORS` for org-structure's); the gateway's mapper reads the catalogues.
  */
 export const CommonErrorCode = {
   /** The request payload failed validation; `errors` lists every field. */
@@ -13,6 +13,38 @@ export const CommonErrorCode = {
   Internal: 'INTERNAL',
 } as const;
 export type CommonErrorCode = (typeof CommonErrorCode)[keyof typeof CommonErrorCode];
+
+/** What an error code means over HTTP: its status and the problem document's title. */
+export interface ErrorSpec {
+  status: number;
+  title: string;
+}
+
+/** A contracts lib's codes, each with its status and title; `satisfies ErrorCatalogue<Code>` makes it complete. */
+export type ErrorCatalogue<Code extends string> = { readonly [K in Code]: ErrorSpec };
+
+export const COMMON_ERRORS = {
+  [CommonErrorCode.ValidationFailed]: { status: 400, title: 'The request is invalid' },
+  [CommonErrorCode.Unsupported]: { status: 501, title: 'The service does not support this request' },
+  [CommonErrorCode.DependencyUnavailable]: { status: 503, title: 'A dependency of the service is unavailable' },
+  [CommonErrorCode.Internal]: { status: 500, title: 'Internal error' },
+} as const satisfies ErrorCatalogue<CommonErrorCode>;
+
+/**
+ * The catalogues of every contracts lib, by name. A lib adds its own by declaration merging
+ * (`declare module '@contracts/common' { interface DeclaredErrorCatalogues { … } }`), so a code is declared exactly
+ * when some catalogue gives it a status: `DomainError` takes only those, and the gateway's mapper must hold them all.
+ */
+export interface DeclaredErrorCatalogues {
+  common: typeof COMMON_ERRORS;
+  auth: typeof AUTH_ERRORS;
+}
+
+/** Every code some contracts lib in this build declares. */
+export type DeclaredErrorCode = {
+  [Lib in keyof DeclaredErrorCatalogues]: keyof DeclaredErrorCatalogues[Lib];
+}[keyof DeclaredErrorCatalogues] &
+  string;
 
 export interface FieldError {
   /** Dotted path of the offending field, e.g. `operations.2.targetId`; empty for the whole payload. */
@@ -40,8 +72,8 @@ export function isServiceErrorPayload(value: unknown): value is ServiceErrorPayl
   );
 }
 
-/** A typed failure a service raises; the transport turns it into a ServiceErrorPayload. */
-export class DomainError<Code extends string = string> extends Error {
+/** A typed failure a service raises, with a declared code; the transport turns it into a ServiceErrorPayload. */
+export class DomainError<Code extends DeclaredErrorCode = DeclaredErrorCode> extends Error {
   constructor(
     readonly code: Code,
     message: string,
@@ -60,7 +92,7 @@ export class DomainError<Code extends string = string> extends Error {
  * A refusal dressed as another answer: an object outside the caller's scope answers exactly as a missing one does,
  * so its existence does not leak, but the service records it as the refusal it is (`reason`).
  */
-export class RefusalError<Code extends string = string> extends DomainError<Code> {
+export class RefusalError<Code extends DeclaredErrorCode = DeclaredErrorCode> extends DomainError<Code> {
   constructor(
     code: Code,
     message: string,
@@ -93,3 +125,14 @@ export const AuthErrorCode = {
   Conflict: 'AUTH_CONFLICT',
 } as const;
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
+
+export const AUTH_ERRORS = {
+  [AuthErrorCode.Unauthenticated]: { status: 401, title: 'Authentication required' },
+  [AuthErrorCode.InvalidCredentials]: { status: 401, title: 'Wrong username or password' },
+  [AuthErrorCode.SecondFactorRequired]: { status: 401, title: 'A second factor is required' },
+  [AuthErrorCode.SecondFactorEnrolmentRequired]: { status: 403, title: 'Enrol a second factor first' },
+  [AuthErrorCode.Forbidden]: { status: 403, title: 'Not allowed' },
+  [AuthErrorCode.Throttled]: { status: 429, title: 'Too many attempts' },
+  [AuthErrorCode.WeakPassword]: { status: 400, title: 'The password breaks the password rules' },
+  [AuthErrorCode.Conflict]: { status: 409, title: 'Conflict' },
+} as const satisfies ErrorCatalogue<AuthErrorCode>;

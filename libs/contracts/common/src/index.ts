@@ -7,3 +7,5 @@ export * from './validation';
 export * from './access';
 export * from './audit';
 export * from './bus';
+export * from './events';
+export * from './routes';

@@ -13,3 +13,16 @@ export interface Page<T> {
   /** Pass back as `cursor` to read the next page; null on the last page. */
   nextCursor: string | null;
 }
+
+/** The schema of a page of `item`s, as lists answer it. */
+export function pageOf<Item extends z.ZodType>(item: Item) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().meta({ description: 'Pass back as `cursor` to read the next page; null on the last page' }),
+  });
+}
+
+/** The schema of a whole list (not paged). */
+export function listOf<Item extends z.ZodType>(item: Item) {
+  return z.object({ items: z.array(item) });
+}

@@ -1,4 +1,6 @@
-/** Error codes of the organisation-structure service. Each maps to exactly one HTTP status in the gateway. */
+import type { ErrorCatalogue } from '@contracts/common';
+
+/** Error codes of the organisation-structure service, each with one HTTP status in ORG_ERRORS. */
 export const OrgErrorCode = {
   /** The unit named in the path does not exist, or did not exist at `asOf`. */
   UnitNotFound: 'ORG_UNIT_NOT_FOUND',
@@ -26,3 +28,24 @@ export const OrgErrorCode = {
   ImportInvalid: 'ORG_IMPORT_INVALID',
 } as const;
 export type OrgErrorCode = (typeof OrgErrorCode)[keyof typeof OrgErrorCode];
+
+export const ORG_ERRORS = {
+  [OrgErrorCode.UnitNotFound]: { status: 404, title: 'Unit not found' },
+  [OrgErrorCode.RecordNotFound]: { status: 404, title: 'Record not found' },
+  [OrgErrorCode.ReferencedUnitNotFound]: { status: 422, title: 'A referenced unit does not exist at that date' },
+  [OrgErrorCode.InvalidOperation]: { status: 422, title: 'The operation is not valid' },
+  [OrgErrorCode.ImportInvalid]: { status: 422, title: 'The import has invalid rows' },
+  [OrgErrorCode.CodeConflict]: { status: 409, title: 'Unit code already in use' },
+  [OrgErrorCode.Cycle]: { status: 409, title: 'The change would create a cycle' },
+  [OrgErrorCode.DissolveWithChildren]: { status: 409, title: 'The unit still has children' },
+  [OrgErrorCode.SplitChildUnassigned]: { status: 409, title: 'The split leaves children unassigned' },
+  [OrgErrorCode.LevelOrder]: { status: 409, title: 'The unit cannot sit at that level' },
+  [OrgErrorCode.LaterChangeExists]: { status: 409, title: 'A later change is already recorded' },
+  [OrgErrorCode.TermConflict]: { status: 409, title: "The term conflicts with the committee's terms" },
+} as const satisfies ErrorCatalogue<OrgErrorCode>;
+
+declare module '@contracts/common' {
+  interface DeclaredErrorCatalogues {
+    'org-structure': typeof ORG_ERRORS;
+  }
+}

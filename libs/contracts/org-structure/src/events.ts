@@ -1,6 +1,7 @@
-import { isoDate, type EventConsumerContract, type IsoDate } from '@contracts/common';
+import { isoDate, type EventConsumerContract, type EventEnvelope, type IsoDate } from '@contracts/common';
 import { z } from 'zod';
 import type { OperationType, UnitKind, UnitLevel } from './enums';
+import type { LeadershipLinkView, PostView, QuotaView, ReductionTargetView, TermView } from './views';
 
 /** JetStream stream holding the service's events (ARCHITECTURE decision 3). */
 export const ORG_EVENTS_STREAM = 'ORG_EVENTS';
@@ -45,58 +46,89 @@ export interface SubtreeMove {
   toPath: string[];
 }
 
-/** Every event carries these; `eventId` is also the JetStream `Nats-Msg-Id`. */
-export interface OrgEventEnvelope<Type extends OrgEventSubject, Data> {
-  eventId: string;
-  type: Type;
-  occurredAt: string;
-  effectiveDate: IsoDate;
-  decisionRef: string | null;
+/** The platform's envelope, and the restructuring an event belongs to (null for changes outside one). */
+export interface OrgEventEnvelope<Type extends OrgEventSubject, Data> extends EventEnvelope<Type, Data> {
   restructuringId: string | null;
-  data: Data;
 }
 
-export type UnitRestructuredEvent = OrgEventEnvelope<
+/** What one operation of a restructuring changed. */
+export interface UnitRestructuredData {
+  operation: OperationType;
+  /** Units that ceased (merge and split sources, dissolved units). */
+  predecessors: UnitPathRef[];
+  /** Units that exist after the operation (created, renamed, moved units, merge and split targets). */
+  successors: UnitPathRef[];
+  /** Subtrees that moved: every unit whose path started with `fromPath` now starts with `toPath`. */
+  pathsChanged: SubtreeMove[];
+  /** The unit's name, on created and renamed units. */
+  name?: string;
+  /** What a created unit is, so read models need not ask; absent from events published before they were added. */
+  kind?: UnitKind;
+  level?: UnitLevel;
+}
+
+export interface UnitsImportedData {
+  units: Array<
+    UnitPathRef & {
+      name: string;
+      kind: string;
+      level: string;
+      block: string;
+      /**
+       * The unit's first day: rows of one import may differ, and the envelope's `effectiveDate` is the batch's
+       * earliest. Absent from events published before it was added.
+       */
+      validFrom?: IsoDate;
+    }
+  >;
+}
+
+/**
+ * The payload of every subject org-structure publishes. Indexed by every OrgEventSubject in OrgEvent below, so a
+ * subject without a payload here does not compile.
+ */
+export interface OrgEventData {
+  [OrgEventSubject.unitCreated]: UnitRestructuredData;
+  [OrgEventSubject.unitRenamed]: UnitRestructuredData;
+  [OrgEventSubject.unitMoved]: UnitRestructuredData;
+  [OrgEventSubject.unitsMerged]: UnitRestructuredData;
+  [OrgEventSubject.unitSplit]: UnitRestructuredData;
+  [OrgEventSubject.unitDissolved]: UnitRestructuredData;
+  [OrgEventSubject.unitsImported]: UnitsImportedData;
+  [OrgEventSubject.leadershipLinked]: LeadershipLinkView;
+  [OrgEventSubject.leadershipEnded]: LeadershipLinkView;
+  [OrgEventSubject.postDefined]: PostView;
+  [OrgEventSubject.quotasSet]: { unitId: string; year: number; items: QuotaView[] };
+  [OrgEventSubject.reductionTargetSet]: ReductionTargetView;
+  [OrgEventSubject.termDefined]: TermView;
+}
+
+/** An event on one of the given subjects (every subject by default), with its payload. */
+export type OrgEvent<Subject extends OrgEventSubject = OrgEventSubject> = {
+  [S in Subject]: OrgEventEnvelope<S, OrgEventData[S]>;
+}[Subject];
+
+export type UnitRestructuredSubject =
   | typeof OrgEventSubject.unitCreated
   | typeof OrgEventSubject.unitRenamed
   | typeof OrgEventSubject.unitMoved
   | typeof OrgEventSubject.unitsMerged
   | typeof OrgEventSubject.unitSplit
-  | typeof OrgEventSubject.unitDissolved,
-  {
-    operation: OperationType;
-    /** Units that ceased (merge and split sources, dissolved units). */
-    predecessors: UnitPathRef[];
-    /** Units that exist after the operation (created, renamed, moved units, merge and split targets). */
-    successors: UnitPathRef[];
-    /** Subtrees that moved: every unit whose path started with `fromPath` now starts with `toPath`. */
-    pathsChanged: SubtreeMove[];
-    /** The unit's name, on created and renamed units. */
-    name?: string;
-    /** What a created unit is, so read models need not ask; absent from events published before they were added. */
-    kind?: UnitKind;
-    level?: UnitLevel;
-  }
->;
+  | typeof OrgEventSubject.unitDissolved;
 
-export type UnitsImportedEvent = OrgEventEnvelope<
-  typeof OrgEventSubject.unitsImported,
-  {
-    units: Array<
-      UnitPathRef & {
-        name: string;
-        kind: string;
-        level: string;
-        block: string;
-        /**
-         * The unit's first day: rows of one import may differ, and the envelope's `effectiveDate` is the batch's
-         * earliest. Absent from events published before it was added.
-         */
-        validFrom?: IsoDate;
-      }
-    >;
-  }
->;
+/** One envelope type for the six operations: their payloads are alike, and the subject names the operation. */
+export type UnitRestructuredEvent = OrgEventEnvelope<UnitRestructuredSubject, UnitRestructuredData>;
+
+export type UnitsImportedEvent = OrgEvent<typeof OrgEventSubject.unitsImported>;
+
+/** The subjects of the establishment records (ORG-5 … ORG-7): leadership links, posts, quotas, targets, terms. */
+export type EstablishmentEventSubject =
+  | typeof OrgEventSubject.leadershipLinked
+  | typeof OrgEventSubject.leadershipEnded
+  | typeof OrgEventSubject.postDefined
+  | typeof OrgEventSubject.quotasSet
+  | typeof OrgEventSubject.reductionTargetSet
+  | typeof OrgEventSubject.termDefined;
 
 const pathRefSchema = z
   .object({ unitId: z.uuid(), code: z.string().min(1).max(64), path: z.array(z.uuid()).min(1).max(64) })

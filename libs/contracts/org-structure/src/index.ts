@@ -6,3 +6,4 @@ export * from './schemas';
 export * from './subjects';
 export * from './views';
 export * from './bus';
+export * from './routes';

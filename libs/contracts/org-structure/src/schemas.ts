@@ -225,6 +225,10 @@ export type CreatePostRequest = z.infer<typeof createPostRequest>;
 export const listByUnitRequest = z.strictObject({ unitId, asOf });
 export type ListByUnitRequest = z.infer<typeof listByUnitRequest>;
 
+/** Reduction targets span years: they are listed whole, not as of a date. */
+export const listReductionTargetsRequest = z.strictObject({ unitId });
+export type ListReductionTargetsRequest = z.infer<typeof listReductionTargetsRequest>;
+
 const year = z.coerce.number().int().min(1945).max(2200);
 export const setQuotasRequest = z.strictObject({
   unitId,

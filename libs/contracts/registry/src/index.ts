@@ -1,6 +1,6 @@
-import type { ClientBusContract, ServiceBusContract } from '@contracts/common';
+import type { AnyRoute, ClientBusContract, ServiceBusContract } from '@contracts/common';
 import { IDENTITY_BUS, IdentityEventSubject } from '@contracts/identity';
-import { ORG_BUS } from '@contracts/org-structure';
+import { ORG_BUS, ORG_ROUTES } from '@contracts/org-structure';
 
 /** A service of the platform as whatever runs it needs to know it. */
 export interface PlatformService {
@@ -27,6 +27,12 @@ export const PLATFORM_SERVICE_BUSES: readonly ServiceBusContract[] = PLATFORM_SE
 
 /** The names of the services (their processes, queue groups, audit chains). */
 export const PLATFORM_SERVICE_NAMES: readonly string[] = PLATFORM_SERVICES.map((service) => service.bus.service);
+
+/**
+ * The routes of every service that the gateway serves by forwarding them. Each service also answers the audit
+ * routes of `auditRoutes(service)`, which the gateway's own audit routes reach.
+ */
+export const SERVICE_ROUTES: readonly AnyRoute[] = Object.values(ORG_ROUTES);
 
 /**
  * The gateway sends requests to every service and reads no stream: it hears identity's events only to forget the

@@ -1,10 +1,8 @@
-import { auditEventsRequest, auditSubjects, auditVerifyRequest, AuthErrorCode, DomainError, Permission, scopeFor, type CallerIdentity } from '@contracts/common';
-import { Controller, Inject, Optional, type Type } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { auditRoutes, AuthErrorCode, DomainError, scopeFor, type AuditEventsRequest, type AuditVerifyRequest, type CallerIdentity, type Permission } from '@contracts/common';
+import { Controller, Inject, type Type } from '@nestjs/common';
 import { AuditLog } from '@platform/audit';
-import { Caller, RequiresPermission } from '@platform/auth';
+import { createRouteDecorator, type RouteCall } from '@platform/auth';
 import { currentRequestId } from '@platform/logging';
-import { parsePayload } from '@platform/nats';
 import { markAudited } from './unit-of-work';
 
 /**
@@ -16,11 +14,17 @@ export interface AuditScope {
   sqlEver(unitIdSql: string, params: unknown[]): string;
 }
 
-/** Provided by a service whose records are filed under units; without it only system-wide auditors read them. */
+/**
+ * Provided by a service whose records are filed under units (its scope port: where a caller holds a permission);
+ * without it only system-wide auditors read them.
+ */
 export const AUDIT_SCOPE = Symbol('AUDIT_SCOPE');
 export interface AuditScopeProvider {
-  of(caller: CallerIdentity): Promise<AuditScope>;
+  of(caller: CallerIdentity, permission: Permission): Promise<AuditScope>;
 }
+
+/** Binds the audit handlers to the audit routes, with the caller's scope from the service's AUDIT_SCOPE, if any. */
+const HandlesAuditRoute = createRouteDecorator<AuditScope>(AUDIT_SCOPE, { optional: true });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -37,18 +41,16 @@ const actorOf = (caller: CallerIdentity) => ({
  * system-wide role. Reading and verifying are themselves on record.
  */
 export function auditController(service: string): Type {
-  const subjects = auditSubjects(service);
+  const routes = auditRoutes(service);
 
   @Controller()
   class AuditController {
-    constructor(
-      @Inject(AuditLog) private readonly audit: AuditLog,
-      @Optional() @Inject(AUDIT_SCOPE) private readonly scopes: AuditScopeProvider | null,
-    ) {}
+    constructor(@Inject(AuditLog) private readonly audit: AuditLog) {}
 
-    private async scopeOf(caller: CallerIdentity): Promise<AuditScope | null> {
-      if (scopeFor(caller, Permission.AuditRead) === null) return { isEverywhere: true, sqlEver: () => 'true' };
-      return this.scopes ? this.scopes.of(caller) : null;
+    /** The caller's scope for reading; null when the service cannot tell which records lie in it. */
+    private scopeOf({ caller, scope }: RouteCall<AuditScope | null>): AuditScope | null {
+      if (scopeFor(caller, routes.events.permission) === null) return { isEverywhere: true, sqlEver: () => 'true' };
+      return scope;
     }
 
     private async record(caller: CallerIdentity, action: string, outcome: 'success' | 'denied', details: Record<string, unknown>) {
@@ -62,11 +64,10 @@ export function auditController(service: string): Type {
       });
     }
 
-    @MessagePattern(subjects.events)
-    @RequiresPermission(Permission.AuditRead)
-    async events(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-      const request = parsePayload(auditEventsRequest, data);
-      const scope = await this.scopeOf(caller);
+    @HandlesAuditRoute(routes.events)
+    async events(request: AuditEventsRequest, call: RouteCall<AuditScope | null>) {
+      const { caller } = call;
+      const scope = this.scopeOf(call);
       if (!scope) {
         await this.record(caller, 'audit.read', 'denied', { reason: 'needs a system-wide role', filter: request });
         throw markAudited(new DomainError(AuthErrorCode.Forbidden, `Reading the ${service} audit chain needs a system-wide role`));
@@ -79,11 +80,9 @@ export function auditController(service: string): Type {
       );
     }
 
-    @MessagePattern(subjects.verify)
-    @RequiresPermission(Permission.AuditRead)
-    async verify(@Payload() data: unknown, @Caller() caller: CallerIdentity) {
-      const request = parsePayload(auditVerifyRequest, data);
-      const denied = scopeFor(caller, Permission.AuditRead) !== null;
+    @HandlesAuditRoute(routes.verify)
+    async verify(request: AuditVerifyRequest, { caller }: RouteCall<AuditScope | null>) {
+      const denied = scopeFor(caller, routes.verify.permission) !== null;
       await this.record(
         caller,
         'audit.verify',

@@ -1,4 +1,4 @@
-import type { ServiceBusContract } from '@contracts/common';
+import type { AnyRoute, ErrorCatalogue, ServiceBusContract } from '@contracts/common';
 import type { Provider, Type } from '@nestjs/common';
 import { createDataSource, type ServiceDatabasePlan } from '@platform/persistence';
 import type { DataSource, MigrationInterface } from 'typeorm';
@@ -31,6 +31,10 @@ export interface ServiceDefinition<Config extends ServiceConfig = ServiceConfig>
   replacedVariables?: Readonly<Record<string, string>>;
   /** Constraint names of its schema that stand for domain rules, and the errors they answer. */
   constraintErrors?: ConstraintErrors;
+  /** Its routes (from its contracts), each answered by one handler bound with `@HandlesRoute`; the kit adds the audit routes. */
+  routes: readonly AnyRoute[];
+  /** Its error codes with their statuses (its contracts' catalogue). */
+  errors: ErrorCatalogue<string>;
   /** The message handlers of its domain. */
   controllers: Type[];
   /** What they need; the kit provides DataSource, UnitOfWork, AuditLog, SERVICE_CONFIG and SERVICE_LOGGER. */

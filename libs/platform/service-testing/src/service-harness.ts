@@ -1,5 +1,5 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { CALLER_HEADER, type CallerIdentity, type ClientBusContract } from '@contracts/common';
+import { auditRoutes, CALLER_HEADER, type AnyRoute, type CallerIdentity, type ClientBusContract } from '@contracts/common';
 import { CallerTokenSigner, callerTokenKey } from '@platform/auth';
 import { createLogger } from '@platform/logging';
 import { NatsConnectionManager, NatsRpcClient, ServiceReplyError, inboxPrefixOf, natsAuthOptions, newNatsUserKey } from '@platform/nats';
@@ -18,7 +18,7 @@ import {
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { newBusCredentials, startNatsServer, type BusCredentials, type TestNatsServer } from '@platform/testing';
+import { newBusCredentials, routeAnswerProblems, startNatsServer, type BusCredentials, type TestNatsServer } from '@platform/testing';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
 
 /** The gateway's place on the bus, as far as a service's tests need it: it sends requests and reads no stream. */
@@ -81,6 +81,8 @@ export async function startServiceHarness<Config extends ServiceConfig>(
   options: ServiceHarnessOptions = {},
 ): Promise<ServiceHarness<Config>> {
   const service = serviceName(definition);
+  const routes = new Map<string, AnyRoute>([...definition.routes, ...Object.values(auditRoutes(service))].map((route) => [route.subject, route]));
+  const serviceCodes = new Set(Object.keys(definition.errors));
   const bus = newBusCredentials([TEST_GATEWAY], [definition.bus, ...(options.otherServices ?? [])]);
   // Reads the stream as a test looks at it; nothing of the platform holds these rights.
   const observer = newNatsUserKey();
@@ -132,12 +134,15 @@ export async function startServiceHarness<Config extends ServiceConfig>(
       return connection;
     },
     operatorUnitOfWork: () => operatorUnitOfWork(definition, db, config.AUDIT_KEY),
-    call: async (subject, payload, caller = SYSTEM_ADMINISTRATOR) =>
-      rpc.request(
+    call: async <T>(subject: string, payload: unknown, caller: CallerIdentity | null = SYSTEM_ADMINISTRATOR) => {
+      const answer = rpc.request<T>(
         subject,
         payload,
         caller ? { headersFor: (body) => ({ [CALLER_HEADER]: signer.sign(caller, { service, subject, body }) }) } : {},
-      ),
+      );
+      await checkAgainstRoute(routes.get(subject), serviceCodes, answer);
+      return answer;
+    },
     get(token) {
       if (!app) throw new Error('the service is not running');
       return app.get(token);
@@ -161,6 +166,20 @@ export async function startServiceHarness<Config extends ServiceConfig>(
   };
   if (options.started !== false) await harness.startService();
   return harness;
+}
+
+/**
+ * Every answer to a route's subject is held to the route: a result must be what its response schema describes, an
+ * error one the route declares. A test that gets anything else fails with the difference.
+ */
+async function checkAgainstRoute(route: AnyRoute | undefined, serviceCodes: ReadonlySet<string>, answer: Promise<unknown>): Promise<void> {
+  if (!route) return;
+  const outcome = await answer.then(
+    (body) => ({ ok: true as const, body }),
+    (error: unknown) => (error instanceof ServiceReplyError ? { ok: false as const, code: error.payload.code } : null),
+  );
+  const problems = outcome ? routeAnswerProblems(route, outcome, serviceCodes) : [];
+  if (problems.length > 0) throw new Error(`${route.subject}: ${problems.join('; ')}`);
 }
 
 /** The typed error a call failed with. */
