@@ -18,7 +18,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addPermission, addReference, addRegistryEntry, addScopeConstraint, addToChownHint, addToCompose, addToScripts, EditError } from './lib/new-service/edits.mjs';
+import {
+  addAccessRows,
+  addErrorCatalogue,
+  addPermission,
+  addReference,
+  addRegistryEntry,
+  addScopeConstraint,
+  addToChownHint,
+  addToCompose,
+  addToScripts,
+  EditError,
+} from './lib/new-service/edits.mjs';
 import { formatLock, hashOf, LOCK_FILE, readLock } from './lib/migrations-lock.mjs';
 import { nameProblem, serviceNames, subjectsOverlap } from './lib/new-service/names.mjs';
 import { isDomainFile, serviceFiles } from './lib/new-service/templates.mjs';
@@ -64,6 +75,9 @@ function main(names) {
     'libs/contracts/registry/src/index.ts': addRegistryEntry(read('libs/contracts/registry/src/index.ts'), names),
     'libs/contracts/registry/tsconfig.json': addReference(read('libs/contracts/registry/tsconfig.json'), 'libs/contracts/registry/tsconfig.json', `../${kebab}`),
     'tsconfig.json': addReference(read('tsconfig.json'), 'tsconfig.json', `./apps/${kebab}`),
+    'apps/gateway/src/http/error-mapper.ts': addErrorCatalogue(read('apps/gateway/src/http/error-mapper.ts'), names),
+    'apps/gateway/tsconfig.json': addReference(read('apps/gateway/tsconfig.json'), 'apps/gateway/tsconfig.json', `../../libs/contracts/${kebab}`),
+    'test/e2e/access-matrix.test.ts': addAccessRows(read('test/e2e/access-matrix.test.ts'), names, permission),
     'eslint.config.mjs': addScopeConstraint(read('eslint.config.mjs'), names),
     'package.json': addToScripts(read('package.json'), names),
     'docker-compose.yml': addToChownHint(addToCompose(compose, names, lastMigration(parseCompose(compose))), names),
@@ -96,16 +110,15 @@ function main(names) {
   log(`  changed: ${changed.map(([path]) => path).join(', ')}`);
   console.log('');
   log('Next:');
-  log(`  1. npm run build, then npm start: the gateway's /health/ready lists ${kebab}; npm test runs its tests.`);
-  log(`  2. Replace the sample with the first use case: apps/${kebab}/src/sample/ and, in libs/contracts/${kebab}/src,`);
-  log(`     its request (schemas.ts), answer (views.ts), event (events.ts) and error code (errors.ts). The service's`);
-  log(`     tables go in a new migration after apps/${kebab}/src/infrastructure/migrations/${migrationTimestamp}-${kebab}-initial.ts,`);
-  log(`     listed in apps/${kebab}/src/infrastructure/database.ts and locked with npm run migrations:lock.`);
+  log(`  1. npm run build, then npm start: the gateway's /health/ready lists ${kebab}, and it serves POST /api/v1/${kebab}/samples;`);
+  log('     npm test runs its tests.');
+  log(`  2. Replace the sample with the first use case: its route in libs/contracts/${kebab}/src/routes.ts (README, "How to`);
+  log(`     add a route") with its request (schemas.ts), answer (views.ts), event (events.ts) and error codes (errors.ts),`);
+  log(`     its handler in apps/${kebab}/src/sample/, and its row in test/e2e/access-matrix.test.ts. Its tables go in a new`);
+  log(`     migration, listed in apps/${kebab}/src/infrastructure/database.ts and locked with npm run migrations:lock.`);
   log(`  3. Permissions: Permission.${permission.key} ('${permission.value}') in libs/contracts/common/src/access.ts is`);
-  log('     held by administrators only: rename it for what it guards, grant it to roles in ROLES, and list it in');
-  log('     docs/access-control.md.');
-  log(`  4. Routes: the gateway serves none of ${kebab}'s subjects yet. Add its routes in apps/gateway and give its error`);
-  log('     codes their HTTP status in apps/gateway/src/http/error-mapper.ts.');
+  log('     held by administrators only: rename it for what it guards, grant it to roles in ROLES, map it in the access');
+  log('     matrix, and list it in docs/access-control.md.');
 }
 
 function lockEntryOf(files) {

@@ -12,18 +12,50 @@ export function addPermission(text, { key, value, service }) {
   return text.slice(0, end) + line + text.slice(end);
 }
 
-/** The registry's import of the service's bus contract, and its entry. */
-export function addRegistryEntry(text, { kebab, snake, constant }) {
+/** After the last import of a contracts package. */
+function addContractsImport(text, file, line) {
   const imports = [...text.matchAll(/^import .* from '@contracts\/[^']+';\n/gm)];
-  if (imports.length === 0) throw new EditError('libs/contracts/registry/src/index.ts: cannot find its imports of the contracts');
-  const last = imports.at(-1);
-  const afterImports = last.index + last[0].length;
-  text = `${text.slice(0, afterImports)}import { ${constant}_BUS } from '@contracts/${kebab}';\n${text.slice(afterImports)}`;
+  if (imports.length === 0) throw new EditError(`${file}: cannot find its imports of the contracts`);
+  const end = imports.at(-1).index + imports.at(-1)[0].length;
+  return `${text.slice(0, end)}${line}\n${text.slice(end)}`;
+}
+
+/** The registry's entry of the service, and its routes among those the gateway serves. */
+export function addRegistryEntry(text, { kebab, snake, constant }) {
+  const file = 'libs/contracts/registry/src/index.ts';
+  text = addContractsImport(text, file, `import { ${constant}_BUS, ${constant}_ROUTES } from '@contracts/${kebab}';`);
   const start = text.indexOf('export const PLATFORM_SERVICES: readonly PlatformService[] = [');
   const end = start < 0 ? -1 : text.indexOf('\n];', start);
-  if (end < 0) throw new EditError('libs/contracts/registry/src/index.ts: cannot find the PLATFORM_SERVICES list');
+  if (end < 0) throw new EditError(`${file}: cannot find the PLATFORM_SERVICES list`);
   const entry = `\n  { bus: ${constant}_BUS, app: '${kebab}', database: { role: '${snake}', schema: '${snake}' } },`;
-  return text.slice(0, end) + entry + text.slice(end);
+  text = text.slice(0, end) + entry + text.slice(end);
+  const routes = text.match(/^export const SERVICE_ROUTES: readonly AnyRoute\[\] = ([^;]+);$/m);
+  if (!routes) throw new EditError(`${file}: cannot find SERVICE_ROUTES on one line`);
+  const own = `...Object.values(${constant}_ROUTES)`;
+  const list = routes[1].startsWith('[') ? `${routes[1].slice(0, -1)}, ${own}]` : `[...${routes[1]}, ${own}]`;
+  return text.replace(routes[0], `export const SERVICE_ROUTES: readonly AnyRoute[] = ${list};`);
+}
+
+/** The gateway's catalogue of every error code holds the service's (it fails to compile without them). */
+export function addErrorCatalogue(text, { kebab, constant }) {
+  const file = 'apps/gateway/src/http/error-mapper.ts';
+  text = addContractsImport(text, file, `import { ${constant}_ERRORS } from '@contracts/${kebab}';`);
+  const end = text.indexOf('} as const satisfies ErrorCatalogue<DeclaredErrorCode>;');
+  if (end < 0) throw new EditError(`${file}: cannot find ERROR_CATALOGUE`);
+  return `${text.slice(0, end)}  ...${constant}_ERRORS,\n${text.slice(end)}`;
+}
+
+/** The authorisation matrix's rule for the sample route: its permission is held by administrators only. */
+export function addAccessRows(text, { kebab }, permission) {
+  const file = 'test/e2e/access-matrix.test.ts';
+  const accessOf = text.indexOf('const ACCESS_OF: Record<Permission, Access> = {');
+  const endOfAccessOf = accessOf < 0 ? -1 : text.indexOf('\n};', accessOf);
+  if (endOfAccessOf < 0) throw new EditError(`${file}: cannot find ACCESS_OF`);
+  text = `${text.slice(0, endOfAccessOf)}\n  // Held by administrators only, like administering users.\n  [Permission.${permission.key}]: 'admin',${text.slice(endOfAccessOf)}`;
+  const rows = text.indexOf('const ROUTES: Record<string, RouteRule> = {');
+  const endOfRows = rows < 0 ? -1 : text.indexOf('\n};', rows);
+  if (endOfRows < 0) throw new EditError(`${file}: cannot find the ROUTES rows`);
+  return `${text.slice(0, endOfRows)}\n  'POST /api/v1/${kebab}/samples': { access: 'admin' },${text.slice(endOfRows)}`;
 }
 
 /** A project reference in a tsconfig.json, kept in the file's own layout. */

@@ -10,6 +10,8 @@ const MAX_LENGTH = 19;
 /** Names the platform uses outside the registry, and what uses them. */
 export const RESERVED_NAMES = {
   gateway: 'the gateway: its process, NATS user, image and secrets',
+  admin: "the gateway's own routes under /api/v1/admin",
+  auth: "the gateway's own routes under /api/v1/auth",
   nats: 'the NATS server in docker-compose.yml',
   postgres: 'the PostgreSQL server in docker-compose.yml and its superuser',
   health: 'the subjects every service answers its health on (health.v1.<service>)',

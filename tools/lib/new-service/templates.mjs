@@ -46,7 +46,7 @@ export function serviceFiles({ names, permission, migrationTimestamp, outboxSql,
     targets: buildTargets,
   });
   files[`${c}/tsconfig.json`] = libraryTsconfig(['../common']);
-  files[`${c}/src/index.ts`] = ['bus', 'errors', 'events', 'schemas', 'subjects', 'views'].map((m) => `export * from './${m}';\n`).join('');
+  files[`${c}/src/index.ts`] = ['bus', 'errors', 'events', 'routes', 'schemas', 'subjects', 'views'].map((m) => `export * from './${m}';\n`).join('');
 
   files[`${c}/src/subjects.ts`] = `/** The service's name: its NATS user and queue group, its health and audit subjects, its process. */
 export const ${constant}_SERVICE = '${kebab}';
@@ -70,18 +70,28 @@ export const ${constant}_BUS: ServiceBusContract = {
 };
 `;
 
-  files[`${c}/src/errors.ts`] = `/**
- * Error codes of the ${kebab} service. The gateway gives each code one HTTP status
- * (apps/gateway/src/http/error-mapper.ts): map a code there before a route can answer it.
- */
+  files[`${c}/src/errors.ts`] = `import type { ErrorCatalogue } from '@contracts/common';
+
+/** Error codes of the ${kebab} service, each with one HTTP status in ${constant}_ERRORS. */
 export const ${pascal}ErrorCode = {
   /** A sample dated after today: what is recorded has already happened. */
   FutureDate: '${constant}_FUTURE_DATE',
 } as const;
 export type ${pascal}ErrorCode = (typeof ${pascal}ErrorCode)[keyof typeof ${pascal}ErrorCode];
+
+export const ${constant}_ERRORS = {
+  [${pascal}ErrorCode.FutureDate]: { status: 422, title: 'The date lies after today' },
+} as const satisfies ErrorCatalogue<${pascal}ErrorCode>;
+
+declare module '@contracts/common' {
+  interface DeclaredErrorCatalogues {
+    '${kebab}': typeof ${constant}_ERRORS;
+  }
+}
 `;
 
-  files[`${c}/src/events.ts`] = `import type { SampleView } from './views';
+  files[`${c}/src/events.ts`] = `import type { EventEnvelope } from '@contracts/common';
+import type { SampleView } from './views';
 
 /** JetStream stream holding the service's events (ARCHITECTURE decision 3). */
 export const ${constant}_EVENTS_STREAM = '${constant}_EVENTS';
@@ -92,15 +102,8 @@ export const ${pascal}EventSubject = {
 } as const;
 export type ${pascal}EventSubject = (typeof ${pascal}EventSubject)[keyof typeof ${pascal}EventSubject];
 
-/** Every event carries these; \`eventId\` is also the JetStream \`Nats-Msg-Id\`. */
-export interface ${pascal}EventEnvelope<Type extends ${pascal}EventSubject, Data> {
-  eventId: string;
-  type: Type;
-  occurredAt: string;
-  data: Data;
-}
-
-export type SampleRecordedEvent = ${pascal}EventEnvelope<typeof ${pascal}EventSubject.sampleRecorded, SampleView>;
+/** A sample was recorded; it takes effect on the day it happened. */
+export type SampleRecordedEvent = EventEnvelope<typeof ${pascal}EventSubject.sampleRecorded, SampleView>;
 `;
 
   files[`${c}/src/schemas.ts`] = `import { freeText, isoDate } from '@contracts/common';
@@ -119,15 +122,73 @@ export const recordSampleRequest = z.strictObject({
 export type RecordSampleRequest = z.infer<typeof recordSampleRequest>;
 `;
 
-  files[`${c}/src/views.ts`] = `import type { IsoDate } from '@contracts/common';
+  files[`${c}/src/views.ts`] = `import { isoDate } from '@contracts/common';
+import { z } from 'zod';
 
-/** A sample as the service answers it. */
-export interface SampleView {
-  id: string;
-  title: string;
-  occurredOn: IsoDate;
-  recordedAt: string;
-}
+/*
+ * What the ${kebab} service answers: the response schemas of its routes (the OpenAPI document shows them) and the
+ * types its handlers must return, one statement for both.
+ */
+
+export const sampleView = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  occurredOn: isoDate,
+  recordedAt: z.iso.datetime({ offset: true }),
+});
+export type SampleView = z.infer<typeof sampleView>;
+`;
+
+  files[`${c}/src/routes.ts`] = `import { defineRoute, Permission, type AnyRoute } from '@contracts/common';
+import { ${pascal}ErrorCode } from './errors';
+import { recordSampleRequest } from './schemas';
+import { ${pascal}Subject } from './subjects';
+import { sampleView } from './views';
+
+export const ${constant}_TAG = '${kebab}';
+
+/**
+ * The routes the gateway serves for ${kebab}, one per subject: their HTTP operation, the request the service
+ * receives, what it answers, the permission and the domain errors (README, "How to add a route").
+ */
+export const ${constant}_ROUTES = {
+  sampleRecord: defineRoute({
+    operationId: 'record${pascal}Sample',
+    summary: 'Record a sample (generated with the service: replace it with its first route)',
+    tag: ${constant}_TAG,
+    method: 'POST',
+    path: '/api/v1/${kebab}/samples',
+    input: 'body',
+    subject: ${pascal}Subject.sampleRecord,
+    request: recordSampleRequest,
+    response: sampleView,
+    permission: Permission.${permission.key},
+    errors: [${pascal}ErrorCode.FutureDate],
+  }),
+} as const satisfies { readonly [Name in keyof typeof ${pascal}Subject]: AnyRoute & { readonly subject: (typeof ${pascal}Subject)[Name] } };
+`;
+
+  files[`${c}/src/routes.spec.ts`] = `import { AUTH_ERRORS, COMMON_ERRORS, routeTableProblems } from '@contracts/common';
+import { ${constant}_ERRORS } from './errors';
+import { ${constant}_ROUTES } from './routes';
+import { ${pascal}Subject } from './subjects';
+
+const routes = Object.values(${constant}_ROUTES);
+
+describe("${kebab}'s route table", () => {
+  it('states every route once, each path parameter filling a field of its request', () => {
+    expect(routeTableProblems(routes)).toEqual([]);
+  });
+
+  it('has one route per subject, under the subject’s own name', () => {
+    expect(Object.keys(${constant}_ROUTES).sort()).toEqual(Object.keys(${pascal}Subject).sort());
+  });
+
+  it('declares only errors with a status', () => {
+    const declared = { ...COMMON_ERRORS, ...AUTH_ERRORS, ...${constant}_ERRORS };
+    for (const route of routes) for (const code of route.errors) expect(declared).toHaveProperty([code]);
+  });
+});
 `;
 
   // --- the app: the definition on the kit, its entry points, its domain --------------------------------------
@@ -178,7 +239,7 @@ export function load${pascal}CliConfig(env: Record<string, string | undefined> =
 }
 `;
 
-  files[`${a}/src/service.ts`] = `import { ${constant}_BUS } from '${contracts}';
+  files[`${a}/src/service.ts`] = `import { ${constant}_BUS, ${constant}_ERRORS, ${constant}_ROUTES } from '${contracts}';
 import { databasePlanOf, dataSourceOf, type ServiceDefinition, UnitOfWork } from '@platform/service-kit';
 import type { DataSource } from 'typeorm';
 import { ${camel}Env, type ${pascal}CliConfig, type ${pascal}Config } from './config';
@@ -192,6 +253,8 @@ export const ${camel}Service: ServiceDefinition<${pascal}Config> = {
   actionPrefix: '${kebab}',
   env: ${camel}Env,
   database: { extensions: [], migrations: ${constant}_MIGRATIONS },
+  routes: Object.values(${constant}_ROUTES),
+  errors: ${constant}_ERRORS,
   controllers: [SampleController],
   providers: () => [{ provide: RecordSample, inject: [UnitOfWork], useFactory: (work: UnitOfWork) => new RecordSample(work) }],
 };
@@ -275,6 +338,8 @@ export class RecordSample {
         eventId: randomUUID(),
         type: ${pascal}EventSubject.sampleRecorded,
         occurredAt: sample.recordedAt,
+        effectiveDate: sample.occurredOn,
+        decisionRef: null,
         data: sample,
       };
       return { result: sample, events: [{ id: event.eventId, subject: event.type, payload: event }] };
@@ -283,22 +348,34 @@ export class RecordSample {
 }
 `;
 
-  files[`${a}/src/sample/sample.controller.ts`] = `import { Permission } from '@contracts/common';
-import { ${pascal}Subject, recordSampleRequest } from '${contracts}';
+  files[`${a}/src/routes.ts`] = `import { createRouteDecorator, type RouteCall } from '@platform/auth';
+
+/**
+ * Where a caller holds a route's permission, for handlers that check scope: provide a ScopePort under this token
+ * (the organisation read model answers it for units). Until one is provided, handlers get \`scope: null\` and
+ * the permission alone decides.
+ */
+export const ${constant}_SCOPES = Symbol('${constant}_SCOPES');
+
+/** Binds a message handler to its route in contracts: its subject, its permission, its request schema. */
+export const HandlesRoute = createRouteDecorator<never>(${constant}_SCOPES, { optional: true });
+
+/** What a handler gets besides its request. */
+export type ${pascal}Call = RouteCall<null>;
+`;
+
+  files[`${a}/src/sample/sample.controller.ts`] = `import { ${constant}_ROUTES, type RecordSampleRequest } from '${contracts}';
 import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RequiresPermission } from '@platform/auth';
-import { parsePayload } from '@platform/nats';
+import { HandlesRoute } from '../routes';
 import { RecordSample } from './record-sample';
 
 @Controller()
 export class SampleController {
   constructor(private readonly recordSample: RecordSample) {}
 
-  @MessagePattern(${pascal}Subject.sampleRecord)
-  @RequiresPermission(Permission.${permission.key})
-  record(@Payload() data: unknown) {
-    return this.recordSample.run(parsePayload(recordSampleRequest, data));
+  @HandlesRoute(${constant}_ROUTES.sampleRecord)
+  record(request: RecordSampleRequest) {
+    return this.recordSample.run(request);
   }
 }
 `;
@@ -516,5 +593,5 @@ CMD ["node", "apps/${kebab}/dist/main.js"]
  * contract, main.ts, the Dockerfile, and the first migration (the platform's DDL, locked as soon as it is written).
  */
 export function isDomainFile(path) {
-  return /\/src\/(subjects|errors|events|schemas|views|config|service|cli)\.ts$|\/src\/sample\/|\/src\/infrastructure\/database\.ts$|\/test\//.test(path);
+  return /\/src\/(subjects|errors|events|routes|schemas|views|config|service|cli)\.ts$|\/src\/routes\.spec\.ts$|\/src\/sample\/|\/src\/infrastructure\/database\.ts$|\/test\//.test(path);
 }

@@ -19,6 +19,7 @@ describe('names it refuses, writing nothing', () => {
     ['Case_Files', 'is not kebab-case'],
     ['case--files', 'is not kebab-case'],
     ['gateway', 'is reserved'],
+    ['admin', 'is reserved'],
     ['identity', 'apps/identity exists'],
     ['pg-stats', 'PostgreSQL reserves role names starting with pg_'],
     ['archive-migrate', 'ends like the names derived'],
@@ -57,10 +58,11 @@ describe('a new service', () => {
   const read = (path: string) => readFileSync(join(copy, path), 'utf8');
 
   it('writes its contracts and its app', () => {
-    expect(first.output).toContain('case-files: wrote 24 files, changed 9');
+    expect(first.output).toContain('case-files: wrote 27 files, changed 12');
     expect(first.status).toBe(0);
     for (const path of [
       'libs/contracts/case-files/src/bus.ts',
+      'libs/contracts/case-files/src/routes.ts',
       'apps/case-files/src/service.ts',
       'apps/case-files/src/sample/record-sample.spec.ts',
       'apps/case-files/test/integration/sample.test.ts',
@@ -82,6 +84,10 @@ describe('a new service', () => {
 
   it('lists it where the platform lists its services', () => {
     expect(read('libs/contracts/registry/src/index.ts')).toContain("{ bus: CASE_FILES_BUS, app: 'case-files', database: { role: 'case_files', schema: 'case_files' } }");
+    expect(read('libs/contracts/registry/src/index.ts')).toContain('...Object.values(CASE_FILES_ROUTES)]');
+    expect(read('apps/gateway/src/http/error-mapper.ts')).toContain('  ...CASE_FILES_ERRORS,\n} as const satisfies');
+    expect(read('test/e2e/access-matrix.test.ts')).toContain("'POST /api/v1/case-files/samples': { access: 'admin' }");
+    expect(read('test/e2e/access-matrix.test.ts')).toContain("[Permission.CaseFilesSampleWrite]: 'admin'");
     expect(read('libs/contracts/common/src/access.ts')).toContain("CaseFilesSampleWrite: 'case-files.sample.write'");
     expect(read('eslint.config.mjs')).toMatch(/^ *\{ sourceTag: 'scope:case-files', onlyDependOnLibsWithTags: \['scope:case-files', 'scope:shared'\] \},$/m);
     expect(JSON.parse(read('package.json')).scripts.build.split(' ')).toContain('apps/case-files');
