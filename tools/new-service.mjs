@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import {
   addAccessRows,
   addErrorCatalogue,
+  addToErrorMapperSpec,
   addPermission,
   addReference,
   addRegistryEntry,
@@ -76,6 +77,7 @@ function main(names) {
     'libs/contracts/registry/tsconfig.json': addReference(read('libs/contracts/registry/tsconfig.json'), 'libs/contracts/registry/tsconfig.json', `../${kebab}`),
     'tsconfig.json': addReference(read('tsconfig.json'), 'tsconfig.json', `./apps/${kebab}`),
     'apps/gateway/src/http/error-mapper.ts': addErrorCatalogue(read('apps/gateway/src/http/error-mapper.ts'), names),
+    'apps/gateway/src/http/error-mapper.spec.ts': addToErrorMapperSpec(read('apps/gateway/src/http/error-mapper.spec.ts'), names),
     'apps/gateway/tsconfig.json': addReference(read('apps/gateway/tsconfig.json'), 'apps/gateway/tsconfig.json', `../../libs/contracts/${kebab}`),
     'test/e2e/access-matrix.test.ts': addAccessRows(read('test/e2e/access-matrix.test.ts'), names, permission),
     'eslint.config.mjs': addScopeConstraint(read('eslint.config.mjs'), names),

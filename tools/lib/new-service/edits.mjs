@@ -45,6 +45,18 @@ export function addErrorCatalogue(text, { kebab, constant }) {
   return `${text.slice(0, end)}  ...${constant}_ERRORS,\n${text.slice(end)}`;
 }
 
+/** The gateway's test of the catalogue lists every catalogue and every code: the service's too. */
+export function addToErrorMapperSpec(text, { kebab, pascal, constant }) {
+  const file = 'apps/gateway/src/http/error-mapper.spec.ts';
+  text = addContractsImport(text, file, `import { ${constant}_ERRORS, ${pascal}ErrorCode } from '@contracts/${kebab}';`);
+  const codes = text.indexOf('] as ServiceErrorCode[];');
+  if (codes < 0) throw new EditError(`${file}: cannot find the list of every code (ALL_CODES)`);
+  text = `${text.slice(0, codes)}  ...Object.values(${pascal}ErrorCode),\n${text.slice(codes)}`;
+  const catalogues = text.match(/^( *const catalogues = \[[^\]]*)\];$/m);
+  if (!catalogues) throw new EditError(`${file}: cannot find the list of catalogues on one line`);
+  return text.replace(catalogues[0], `${catalogues[1]}, ${constant}_ERRORS];`);
+}
+
 /** The authorisation matrix's rule for the sample route: its permission is held by administrators only. */
 export function addAccessRows(text, { kebab }, permission) {
   const file = 'test/e2e/access-matrix.test.ts';

@@ -58,7 +58,7 @@ describe('a new service', () => {
   const read = (path: string) => readFileSync(join(copy, path), 'utf8');
 
   it('writes its contracts and its app', () => {
-    expect(first.output).toContain('case-files: wrote 27 files, changed 12');
+    expect(first.output).toContain('case-files: wrote 27 files, changed 13');
     expect(first.status).toBe(0);
     for (const path of [
       'libs/contracts/case-files/src/bus.ts',
@@ -86,6 +86,7 @@ describe('a new service', () => {
     expect(read('libs/contracts/registry/src/index.ts')).toContain("{ bus: CASE_FILES_BUS, app: 'case-files', database: { role: 'case_files', schema: 'case_files' } }");
     expect(read('libs/contracts/registry/src/index.ts')).toContain('...Object.values(CASE_FILES_ROUTES)]');
     expect(read('apps/gateway/src/http/error-mapper.ts')).toContain('  ...CASE_FILES_ERRORS,\n} as const satisfies');
+    expect(read('apps/gateway/src/http/error-mapper.spec.ts')).toContain('...Object.values(CaseFilesErrorCode),');
     expect(read('test/e2e/access-matrix.test.ts')).toContain("'POST /api/v1/case-files/samples': { access: 'admin' }");
     expect(read('test/e2e/access-matrix.test.ts')).toContain("[Permission.CaseFilesSampleWrite]: 'admin'");
     expect(read('libs/contracts/common/src/access.ts')).toContain("CaseFilesSampleWrite: 'case-files.sample.write'");
