@@ -17,13 +17,44 @@ const pool = new pg.Pool({
 });
 const app = Fastify({ logger: false });
 
+// BASELINE_AS_SERVICE=1: the same SQL sent the way the service's poolReader.queryAll sends it: the three statements
+// written together on one connection and answered in order (one round trip instead of three), each a named
+// prepared statement (parsed and planned once per connection).
+const asService = process.env.BASELINE_AS_SERVICE === '1';
+const STATE_AT = `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND v.validity @> $2::date`;
+const EXISTENCE = 'SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1';
+const HISTORY = `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 ORDER BY v.valid_from`;
+
+async function together(statements) {
+  const client = await pool.connect();
+  client.pipeline = true;
+  client.connection.stream.cork();
+  const sent = statements.map(([name, text, values]) => client.query({ name, text, values }));
+  client.connection.stream.uncork();
+  const settled = await Promise.allSettled(sent);
+  client.pipeline = false;
+  const failure = settled.find((outcome) => outcome.status === 'rejected');
+  client.release(failure?.reason);
+  if (failure) throw failure.reason;
+  return settled.map((outcome) => outcome.value);
+}
+
 app.get('/units/:id', async (request, reply) => {
   const { id } = request.params;
   const asOf = new Date().toISOString().slice(0, 10);
-  const { rows } = await pool.query(`SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND v.validity @> $2::date`, [id, asOf]);
+  if (asService) {
+    const [state, existence, history] = await together([
+      ['baseline_state_at', STATE_AT, [id, asOf]],
+      ['baseline_existence', EXISTENCE, [id]],
+      ['baseline_history', HISTORY, [id]],
+    ]);
+    if (!state.rows[0]) return reply.status(404).send({ status: 404 });
+    return toUnitView(state.rows[0], existence.rows[0], history.rows);
+  }
+  const { rows } = await pool.query(STATE_AT, [id, asOf]);
   if (!rows[0]) return reply.status(404).send({ status: 404 });
-  const existence = await pool.query('SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1', [id]);
-  const history = await pool.query(`SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 ORDER BY v.valid_from`, [id]);
+  const existence = await pool.query(EXISTENCE, [id]);
+  const history = await pool.query(HISTORY, [id]);
   return toUnitView(rows[0], existence.rows[0], history.rows);
 });
 

@@ -73,6 +73,9 @@ export async function run({ scale, log }) {
       cpuPerRequestMicroseconds: cpu,
       notes: [
         `${ids.length} units; each request reads a different unit in turn; ${seconds} s per run after a warm-up.`,
+        process.env.BASELINE_AS_SERVICE === '1'
+          ? 'The baseline sends its three statements as the service does: together in one round trip, each prepared (BASELINE_AS_SERVICE=1).'
+          : 'The baseline sends its three statements one after another, unprepared, as a plain pg server does; the service sends them together in one round trip, each prepared (BASELINE_AS_SERVICE=1 makes the baseline do the same).',
         ...(cpu.gateway ? [`CPU per request at 64 connections (µs, from /proc): through the gateway ${describeCpu(cpu.gateway)}; baseline ${describeCpu(cpu.baseline)}. On shared cores the req/s ratio follows the ratio of these sums.`] : []),
       ],
     };

@@ -2,7 +2,6 @@ import { HTTP_REQUEST_ID_HEADER } from '@contracts/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { LogController } from 'fastify';
 import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
 import { apiDocument } from './api-document';
 import type { GatewayConfig } from './config';
@@ -16,6 +15,7 @@ import { registerJsonBodyParser } from './http/json-body';
 import { HttpProblem, NO_STORE } from './http/problem';
 import { requestIdFrom } from './http/request-id';
 import { registerHttpProtections } from './http/protections';
+import { RequestLog } from './http/request-log';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** Every route of the API (the OpenAPI document and its viewer live outside it, under /api/docs). */
@@ -33,7 +33,7 @@ export async function createGateway(
     // Only the configured proxies may name the client in X-Forwarded-For; request.ip is then the nearest
     // address none of them holds (what throttling, rate limits and the audit trail see).
     trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: new RequestLog({ requestIdLogLabel: 'requestId' }),
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers[HTTP_REQUEST_ID_HEADER]),
     frameworkErrors: frameworkErrorHandler(logger),
     clientErrorHandler,

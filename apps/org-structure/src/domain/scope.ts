@@ -1,5 +1,5 @@
 import { scopeFor, type CallerIdentity, type Permission } from '@contracts/common';
-import { poolReader, type Queryable } from '@platform/persistence';
+import { poolReader, type Queryable, type Statement } from '@platform/persistence';
 import type { DataSource } from 'typeorm';
 import { OrgErrors } from './errors';
 
@@ -66,6 +66,7 @@ export class Scope {
    * where the unit stood then.
    */
   async containsAt(db: Queryable, unitId: string, date: string): Promise<boolean> {
+    if (this.roots === null) return true;
     return (await this.visibleOn(db, [unitId], [date])).size > 0;
   }
 
@@ -98,8 +99,14 @@ export class Scope {
     const all = () => new Map(unitIds.flatMap((unitId) => dates.map((date) => [`${unitId} ${date}`, { unitId, date }] as const)));
     if (this.roots === null) return all();
     if (this.roots.length === 0 || unitIds.length === 0 || dates.length === 0) return new Map();
-    const rows = await db.query<Array<{ unit_id: string; day: string }>>(
-      `SELECT ids.unit_id, d.day::text AS day
+    const { sql, parameters } = this.visibleOnStatement(this.roots, unitIds, dates);
+    const rows = await db.query<Array<{ unit_id: string; day: string }>>(sql, parameters);
+    return new Map(rows.map((row) => [`${row.unit_id} ${row.day}`, { unitId: row.unit_id, date: row.day }]));
+  }
+
+  private visibleOnStatement(roots: string[], unitIds: readonly string[], dates: readonly string[]): Statement {
+    return {
+      sql: `SELECT ids.unit_id, d.day::text AS day
          FROM unnest($1::uuid[]) AS ids (unit_id)
          CROSS JOIN unnest($2::date[]) AS d (day)
          CROSS JOIN LATERAL (
@@ -111,9 +118,23 @@ export class Scope {
             LIMIT 1) u
         WHERE EXISTS (SELECT 1 FROM unit_version r
                        WHERE r.unit_id = ANY($3::uuid[]) AND r.validity @> u.day AND u.path <@ r.path)`,
-      [unitIds, dates, this.roots],
-    );
-    return new Map(rows.map((row) => [`${row.unit_id} ${row.day}`, { unitId: row.unit_id, date: row.day }]));
+      parameters: [unitIds, dates, roots],
+    };
+  }
+
+  /**
+   * What `requireAt` checks, as a statement to read together with others (none when the answer is known without
+   * asking), and the check of its rows: for reads that send their statements in one round trip.
+   */
+  requirementAt(unitId: string, date: string, asOf?: string): { statement: Statement | null; check(rows: unknown[] | undefined): void } {
+    if (this.roots === null) return { statement: null, check: () => undefined };
+    const statement = this.roots.length > 0 ? this.visibleOnStatement(this.roots, [unitId], [date]) : null;
+    return {
+      statement,
+      check: (rows) => {
+        if (!rows || rows.length === 0) throw OrgErrors.outOfScope(unitId, asOf);
+      },
+    };
   }
 
   /** Out of scope on `date` reads as "does not exist", so a unit's existence does not leak; the refusal is audited. */

@@ -12,7 +12,7 @@ import type {
   UnitPage,
   UnitView,
 } from '@contracts/org-structure';
-import { poolReader, type Queryable } from '@platform/persistence';
+import { poolReader, type PoolReader } from '@platform/persistence';
 import type { DataSource } from 'typeorm';
 import { Scope } from '../domain/scope';
 import { OrgErrors } from '../domain/errors';
@@ -20,33 +20,38 @@ import { decodeCursor, encodeCursor, escapeLike, foldText, LTREE_PATH, STORED_CO
 import { DESCENDANTS_OF } from '../domain/unit-path';
 import { toSubtreeNode, toUnitView, UNIT_VERSION_COLUMNS, type UnitVersionRow } from '../domain/unit-row';
 
+/** A unit's version in force on a date ($1 the unit, $2 the date). */
+const STATE_AT = `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND v.validity @> $2::date`;
+
 /**
  * Reads of the tree as of a date. Subtree and ancestor queries are a single scan of the GiST index on
  * (path, validity): no walk of the tree in application code (docs/org-structure.md shows the plans).
  */
 export class UnitQueries {
   /** Every read here is one statement outside a transaction: straight on the pool. */
-  private readonly reader: Queryable;
+  private readonly reader: PoolReader;
 
   constructor(db: DataSource) {
     this.reader = poolReader(db);
   }
 
   async get({ id, asOf = todayIso() }: GetUnitRequest, scope = Scope.everywhere()): Promise<UnitView> {
-    const row = await this.stateAt(id, asOf);
-    await scope.requireAt(this.reader, id, asOf, asOf);
-    const [existence] = await this.reader.query<Array<{ exists_from: string; exists_until: string | null }>>(
-      'SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1',
-      [id],
-    );
-    const params: unknown[] = [id];
+    const historyParams: unknown[] = [id];
     // Former names only from the periods the unit lay in the caller's scope.
-    const inScope = scope.isEverywhere ? 'true' : this.versionInScope(scope, params);
-    const history: UnitVersionRow[] = await this.reader.query(
-      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND ${inScope} ORDER BY v.valid_from`,
-      params,
-    );
-    return toUnitView(row, existence, history);
+    const inScope = scope.isEverywhere ? 'true' : this.versionInScope(scope, historyParams);
+    const requirement = scope.requirementAt(id, asOf, asOf);
+    // The statements are independent, so they go in one round trip; nothing is answered before the checks pass.
+    const [states, [existence], history, visible] = await this.reader.queryAll<
+      [UnitVersionRow[], Array<{ exists_from: string; exists_until: string | null }>, UnitVersionRow[], unknown[] | undefined]
+    >([
+      { sql: STATE_AT, parameters: [id, asOf], prepared: true },
+      { sql: 'SELECT exists_from::text AS exists_from, exists_until::text AS exists_until FROM unit WHERE id = $1', parameters: [id], prepared: true },
+      { sql: `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND ${inScope} ORDER BY v.valid_from`, parameters: historyParams, prepared: true },
+      ...(requirement.statement ? [requirement.statement] : []),
+    ]);
+    if (!states[0]) throw OrgErrors.unitNotFound(id, asOf);
+    requirement.check(visible);
+    return toUnitView(states[0], existence, history);
   }
 
   async list(request: ListUnitsRequest, scope = Scope.everywhere()): Promise<UnitPage> {
@@ -195,10 +200,7 @@ export class UnitQueries {
 
   /** The unit's state on `asOf`; 404 when it did not exist then. */
   async stateAt(id: string, asOf: string): Promise<UnitVersionRow> {
-    const rows: UnitVersionRow[] = await this.reader.query(
-      `SELECT ${UNIT_VERSION_COLUMNS} FROM unit_version v WHERE v.unit_id = $1 AND v.validity @> $2::date`,
-      [id, asOf],
-    );
+    const rows: UnitVersionRow[] = await this.reader.query(STATE_AT, [id, asOf]);
     if (!rows[0]) throw OrgErrors.unitNotFound(id, asOf);
     return rows[0];
   }

@@ -1,5 +1,5 @@
 import type { CallerIdentity } from '@contracts/common';
-import { createHmac, hash, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, hkdfSync, type KeyObject, randomUUID, timingSafeEqual } from 'node:crypto';
 
 /**
  * Who is calling, as the gateway tells a service, bound to one request: the service it is for, the NATS subject, a
@@ -38,12 +38,13 @@ export function bodyDigest(body: Uint8Array | string): string {
   return hash('sha256', body, 'base64url');
 }
 
-function mac(key: Buffer, payload: string): Buffer {
+/** Keys are KeyObjects made once: createHmac given raw key bytes imports them again on every call. */
+function mac(key: KeyObject, payload: string): Buffer {
   return createHmac('sha256', key).update(`${VERSION}.${payload}`).digest();
 }
 
 export class CallerTokenSigner {
-  private readonly keys = new Map<string, Buffer>();
+  private readonly keys = new Map<string, KeyObject>();
 
   constructor(
     private readonly secret: Buffer,
@@ -55,7 +56,7 @@ export class CallerTokenSigner {
   sign(caller: CallerIdentity, request: { service: string; subject: string; body: Uint8Array | string }): string {
     let key = this.keys.get(request.service);
     if (!key) {
-      key = callerTokenKey(this.secret, request.service);
+      key = createSecretKey(callerTokenKey(this.secret, request.service));
       this.keys.set(request.service, key);
     }
     const iat = Math.floor(this.now() / 1_000);
@@ -81,12 +82,15 @@ export class CallerTokenVerifier {
   /** Ids of the tokens already used, until they expire: a token works once. */
   private readonly used = new Map<string, number>();
   private nextSweep = 0;
+  private readonly key: KeyObject;
 
   constructor(
-    private readonly key: Buffer,
+    key: Buffer,
     private readonly service: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.key = createSecretKey(key);
+  }
 
   verify(token: string | undefined, message: { subject: string; body: Uint8Array | string }): CallerTokenCheck {
     if (!token) return { ok: false, reason: 'missing' };

@@ -1,9 +1,5 @@
 import { AuthErrorCode, CALLER_HEADER, DomainError, hasPermission, type CallerIdentity, type Permission } from '@contracts/common';
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { Observable } from 'rxjs';
 import {
-  type CallHandler,
-  type NestInterceptor,
   type CanActivate,
   createParamDecorator,
   type ExecutionContext,
@@ -13,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NatsContext } from '@nestjs/microservices';
+import { currentRequestContext } from '@platform/logging';
 import { messageBodyOf } from '@platform/nats';
 import { CallerTokenVerifier, type CallerTokenRefusal } from './caller-token';
 
@@ -63,8 +60,20 @@ export class MessageAccessGuard implements CanActivate {
     @Inject(CallerTokenVerifier) private readonly verifier: CallerTokenVerifier,
   ) {}
 
+  /** Each handler's declaration (by handler, then controller), read from the metadata once, not on every message. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- Nest hands handlers over as plain functions
+  private readonly declared = new WeakMap<Function, WeakMap<Function, DeclaredAccess | null>>();
+
   canActivate(context: ExecutionContext): boolean {
-    const access = declaredAccess(this.reflector, context.getHandler(), context.getClass());
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byController = this.declared.get(handler);
+    if (!byController) this.declared.set(handler, (byController = new WeakMap()));
+    let access = byController.get(controller);
+    if (access === undefined) {
+      access = declaredAccess(this.reflector, handler, controller) ?? null;
+      byController.set(controller, access);
+    }
     if (access?.kind === 'public') return true;
     const nats = context.switchToRpc().getContext<NatsContext>();
     const check = this.verifier.verify(nats?.getHeaders?.()?.get(CALLER_HEADER) || undefined, {
@@ -81,6 +90,9 @@ export class MessageAccessGuard implements CanActivate {
     if (access.kind === 'permission' && !hasPermission(caller, access.permission)) {
       throw new DomainError(AuthErrorCode.Forbidden, `Needs ${access.permission}`);
     }
+    // What the handler and everything below it sees as `currentCall()`.
+    const request = currentRequestContext();
+    if (request) calls.set(request, { caller, subject: nats.getSubject() });
     return true;
   }
 }
@@ -96,21 +108,11 @@ interface CallContext {
   caller: CallerIdentity;
   subject: string;
 }
-const callContext = new AsyncLocalStorage<CallContext>();
+/** Kept against the message's request context (@platform/logging), which PlatformNatsServer opens for each message. */
+const calls = new WeakMap<object, CallContext>();
 
-/** The verified caller and subject of the message being handled, anywhere below the handler (audit, logs). */
+/** The verified caller and subject of the message being handled, anywhere below the guard (audit, logs). */
 export function currentCall(): CallContext | undefined {
-  return callContext.getStore();
-}
-
-/** Makes `currentCall()` answer inside the handler; registered after the guard. */
-@Injectable()
-export class CallerContextInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const nats = context.switchToRpc().getContext<NatsContext>();
-    const caller = nats ? callers.get(nats) : undefined;
-    if (!caller) return next.handle();
-    const store = { caller, subject: nats.getSubject() };
-    return new Observable((subscriber) => callContext.run(store, () => next.handle().subscribe(subscriber)));
-  }
+  const request = currentRequestContext();
+  return request ? calls.get(request) : undefined;
 }

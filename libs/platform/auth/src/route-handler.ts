@@ -1,20 +1,17 @@
 import { AuthErrorCode, DomainError, type AnyRoute, type CallerIdentity, type Permission, type RouteRequest, type RouteResponse } from '@contracts/common';
 import {
   applyDecorators,
-  type CallHandler,
   createParamDecorator,
   type ExecutionContext,
   Inject,
   Injectable,
-  type NestInterceptor,
   Optional,
+  type PipeTransform,
   SetMetadata,
-  UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { MessagePattern, type NatsContext } from '@nestjs/microservices';
 import { parsePayload } from '@platform/nats';
-import type { Observable } from 'rxjs';
 import { callerOf, RequiresPermission } from './message-guard';
 
 /** What a service provides so its handlers get their caller's scope: where a caller holds a permission. */
@@ -44,14 +41,23 @@ export function boundRoute(reflector: Reflector, handler: Function): AnyRoute | 
   return reflector.get<AnyRoute | undefined>(ROUTE_KEY, handler);
 }
 
-/** Each message's parsed request and call, from the interceptor to the handler's arguments. */
-const prepared = new WeakMap<object, { request: unknown; call: RouteCall<unknown> }>();
+/** What a handler argument is made from: the message's context, data and route. */
+interface MessageParts {
+  nats: NatsContext;
+  data: unknown;
+  route: AnyRoute | undefined;
+}
 
-const PreparedArgument = createParamDecorator((part: 'request' | 'call', context: ExecutionContext) => {
-  const found = prepared.get(context.switchToRpc().getContext<NatsContext>());
-  if (!found) throw new DomainError(AuthErrorCode.Unauthenticated, 'No verified caller');
-  return found[part];
+const MessageArgument = createParamDecorator((_part: 'request' | 'call', context: ExecutionContext): MessageParts => {
+  const rpc = context.switchToRpc();
+  return { nats: rpc.getContext<NatsContext>(), data: rpc.getData(), route: Reflect.getMetadata(ROUTE_KEY, context.getHandler()) as AnyRoute | undefined };
 });
+
+/**
+ * Each message's parsed request and call, made once for both of the handler's arguments (Nest resolves them side by
+ * side): the payload first, so a malformed request costs no scope lookup.
+ */
+const prepared = new WeakMap<object, Promise<{ request: unknown; call: RouteCall<unknown> }>>();
 
 /**
  * The decorator a service binds its message handlers to their routes with. `@HandlesRoute(route)` answers the
@@ -66,23 +72,29 @@ export function createRouteDecorator<Scope>(scopes: symbol, options: { optional:
 export function createRouteDecorator<Scope>(scopes: symbol | (abstract new (...args: never[]) => ScopePort<Scope>), options: { optional?: boolean } = {}) {
   const optional = options.optional ? Optional() : () => undefined;
 
+  /**
+   * A pipe rather than an interceptor: an interceptor wraps every message in an RxJS pipeline of its own, which the
+   * service's message path does without (docs/performance.md).
+   */
   @Injectable()
-  class RouteCallInterceptor implements NestInterceptor {
-    constructor(
-      @Inject(Reflector) private readonly reflector: Reflector,
-      @optional @Inject(scopes) private readonly port: ScopePort<Scope> | null,
-    ) {}
+  class RouteArgumentPipe implements PipeTransform<MessageParts, Promise<unknown>> {
+    constructor(@optional @Inject(scopes) private readonly port: ScopePort<Scope> | null) {}
 
-    async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-      const route = boundRoute(this.reflector, context.getHandler());
-      const rpc = context.switchToRpc();
-      const nats = rpc.getContext<NatsContext>();
+    async transform(parts: MessageParts, metadata: { data?: unknown }): Promise<unknown> {
+      let preparation = prepared.get(parts.nats);
+      if (!preparation) {
+        preparation = this.prepare(parts);
+        prepared.set(parts.nats, preparation);
+      }
+      const { request, call } = await preparation;
+      return metadata.data === 'request' ? request : call;
+    }
+
+    private async prepare({ nats, data, route }: MessageParts) {
       const caller = callerOf(nats);
       if (!route || !caller) throw new DomainError(AuthErrorCode.Unauthenticated, 'No verified caller');
-      // The payload first: a malformed request costs no scope lookup.
-      const request = parsePayload(route.request, rpc.getData());
-      prepared.set(nats, { request, call: { caller, scope: this.port ? await this.port.of(caller, route.permission) : null } });
-      return next.handle();
+      const request = parsePayload(route.request, data);
+      return { request, call: { caller, scope: this.port ? await this.port.of(caller, route.permission) : null } as RouteCall<unknown> };
     }
   }
 
@@ -93,10 +105,9 @@ export function createRouteDecorator<Scope>(scopes: symbol | (abstract new (...a
         MessagePattern(route.subject),
         RequiresPermission(route.permission),
         SetMetadata(ROUTE_KEY, route),
-        UseInterceptors(RouteCallInterceptor),
       )(target, key, descriptor);
-      PreparedArgument('request')(target, key, 0);
-      PreparedArgument('call')(target, key, 1);
+      MessageArgument('request', RouteArgumentPipe)(target, key, 0);
+      MessageArgument('call', RouteArgumentPipe)(target, key, 1);
     };
   };
 }

@@ -1,6 +1,6 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@platform/logging';
-import { assertAuthenticatedBus, natsAuthOptions } from './bus-auth';
+import { assertAuthenticatedBus, inboxPrefixOf, natsAuthOptions } from './bus-auth';
 
 /**
  * One NATS connection per process, kept alive across server restarts. It never blocks the caller: until the
@@ -39,6 +39,11 @@ export class NatsConnectionManager {
   /** The live connection, or null while NATS is unreachable. */
   current(): NatsConnection | null {
     return this.connected && this.connection && !this.connection.isClosed() ? this.connection : null;
+  }
+
+  /** The subjects replies to this process's requests come back on start with it (its bus permissions allow them). */
+  get inboxPrefix(): string {
+    return inboxPrefixOf(this.options.process);
   }
 
   whenReady(): Promise<NatsConnection> {

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AuditLog } from '@platform/audit';
 import { ConfigError } from '@platform/config';
 import { createLogger, NestPinoLogger, type Logger } from '@platform/logging';
-import { natsServerOptions, RequestContextInterceptor, RpcErrorFilter } from '@platform/nats';
+import { natsServerOptions, RpcErrorFilter } from '@platform/nats';
 import { loadDefinitionConfig, type ServiceConfig } from './config';
 import { serviceName, type ServiceDefinition } from './definition';
 import { recordRefusals } from './refusals';
@@ -21,7 +21,6 @@ export async function createService<Config extends ServiceConfig>(
     logger: new NestPinoLogger(logger),
   });
   app.useGlobalFilters(new RpcErrorFilter(logger, recordRefusals(app.get(AuditLog), definition.actionPrefix)));
-  app.useGlobalInterceptors(new RequestContextInterceptor());
   return app;
 }
 

@@ -1,8 +1,8 @@
 import { type DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { AuditLog } from '@platform/audit';
-import { CallerContextInterceptor, CallerTokenVerifier, MessageAccessGuard } from '@platform/auth';
+import { CallerTokenVerifier, MessageAccessGuard } from '@platform/auth';
 import type { Logger } from '@platform/logging';
 import { ensureStream, handledMessages, jetstream, NatsConnectionManager } from '@platform/nats';
 import { openServiceDataSource, OutboxRelay } from '@platform/persistence';
@@ -54,7 +54,6 @@ export class ServiceKitModule implements OnApplicationBootstrap, OnApplicationSh
         { provide: SERVICE_LOGGER, useValue: logger },
         { provide: CallerTokenVerifier, useValue: new CallerTokenVerifier(config.CALLER_TOKEN_KEY, service) },
         { provide: APP_GUARD, useClass: MessageAccessGuard },
-        { provide: APP_INTERCEPTOR, useClass: CallerContextInterceptor },
         {
           provide: DataSource,
           // Never serves on a connection that could rewrite the audit trail (a superuser, the table's owner).
