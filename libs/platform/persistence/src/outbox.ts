@@ -11,7 +11,7 @@ export interface OutboxEvent {
 
 /**
  * Writes events in the caller's transaction, so an event exists if and only if its change committed
- * (ARCHITECTURE decision 3). The table is created by each service's own migration.
+ * (ARCHITECTURE decision 3). The table is created by each service's own migration, from `outboxTableSql()`.
  */
 export async function appendToOutbox(manager: EntityManager, events: OutboxEvent[]): Promise<void> {
   if (events.length === 0) return;
