@@ -22,8 +22,8 @@ export function inboxTables(schema: string): { inbox: string; position: string; 
  *   database replays the stream from where it stands rather than from where the durable stands;
  * - `event_dead_letter`: events given up on, with the error and the body, for an operator to look at.
  *
- * These statements are frozen: for a given schema they will always be the same text, so a migration that has run
- * keeps meaning what it meant. A later change to the tables comes as a new function for a new migration.
+ * A service's migration pastes these statements (as migrations copy outboxTableSql() and auditTableSql()), so a
+ * migration that has run keeps meaning what it meant; the tests and the read model's own tests create them here.
  */
 export function eventInboxTableSql(schema: string): string[] {
   const t = inboxTables(schema);
