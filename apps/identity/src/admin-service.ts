@@ -11,7 +11,7 @@ import {
   type UserDetailView,
   type UserView,
 } from '@contracts/identity';
-import type { AuditEntry, AuditLog } from '@platform/audit';
+import { auditActorOf, type AuditEntry, type AuditLog } from '@platform/audit';
 import { currentRequestId } from '@platform/logging';
 import { decodeCursor, encodeCursor, UUID } from '@platform/query';
 import { randomUUID } from 'node:crypto';
@@ -40,13 +40,6 @@ function systemWide(caller: CallerIdentity): void {
     throw new DomainError(AuthErrorCode.Forbidden, 'Administering users needs the administrator role over the whole system');
   }
 }
-
-const actorOf = (caller: CallerIdentity) => ({
-  userId: caller.userId,
-  username: caller.username,
-  roles: caller.roles.map((r) => r.role),
-  clientAddress: caller.clientAddress,
-});
 
 /** Users, role assignments and clearances. Every change is audited and tells the gateways to forget the user. */
 export class AdminService {
@@ -173,7 +166,7 @@ export class AdminService {
     return {
       action,
       outcome: 'success',
-      actor: actorOf(caller),
+      actor: auditActorOf(caller),
       object: { type: 'user', id: userId, unitScope: null },
       requestId: currentRequestId() ?? null,
       details,

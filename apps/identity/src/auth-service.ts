@@ -6,7 +6,7 @@ import {
   type CallerIdentity,
 } from '@contracts/common';
 import { passwordProblems, type loginMessage, type SessionGrant, type totpConfirmMessage, type totpEnrolMessage } from '@contracts/identity';
-import type { AuditLog } from '@platform/audit';
+import { auditActorOf, type AuditLog } from '@platform/audit';
 import { currentRequestId } from '@platform/logging';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -111,7 +111,7 @@ export class AuthService {
     await this.audit.append({
       action: 'auth.login',
       outcome: 'success',
-      actor: { userId: user.id, username: user.username, roles: roles.map((r) => r.role), clientAddress: meta.clientAddress },
+      actor: auditActorOf({ userId: user.id, username: user.username, roles, clientAddress: meta.clientAddress }),
       object: { type: 'user', id: user.id, unitScope: null },
       requestId: currentRequestId() ?? null,
     });
@@ -179,7 +179,7 @@ export class AuthService {
         {
           action: 'auth.logout',
           outcome: 'success',
-          actor: actorOf(caller),
+          actor: auditActorOf(caller),
           object: { type: 'session', id: sessionId, unitScope: null },
           requestId: currentRequestId() ?? null,
         },
@@ -244,8 +244,4 @@ export class AuthService {
     );
     return { userId, sessionId: familyId, refreshToken: refresh.token, refreshExpiresIn: this.options.refreshTtlSeconds };
   }
-}
-
-export function actorOf(caller: CallerIdentity) {
-  return { userId: caller.userId, username: caller.username, roles: caller.roles.map((r) => r.role), clientAddress: caller.clientAddress };
 }

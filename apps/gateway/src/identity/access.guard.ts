@@ -5,7 +5,7 @@ import { declaredAccess } from '@platform/auth';
 import type { FastifyRequest } from 'fastify';
 import { AUDIT_TRAIL } from '../tokens';
 import type { AuditTrail } from '../audit/audit-trail';
-import { markRefusalRecorded } from '../audit/refused-requests';
+import { recordRefusal } from '../audit/refused-requests';
 import { CallerCache } from './caller-cache';
 import { IdentityClient } from './identity-client';
 import { AccessTokens, bearerTokenOf } from './tokens';
@@ -46,20 +46,7 @@ export class AccessGuard implements CanActivate {
       return true;
     } catch (error) {
       if (error instanceof DomainError) {
-        markRefusalRecorded(request);
-        await this.audit.record({
-          action: `http.${request.method.toLowerCase()}`,
-          outcome: 'denied',
-          actor: {
-            userId: request.caller?.userId ?? null,
-            username: request.caller?.username ?? null,
-            roles: request.caller?.roles.map((r) => r.role) ?? [],
-            clientAddress: request.ip,
-          },
-          object: { type: 'route', id: request.routeOptions?.url ?? request.url, unitScope: null },
-          requestId: String(request.id),
-          details: { reason: error.code },
-        });
+        await recordRefusal(this.audit, request, { reason: error.code });
       }
       throw error;
     }

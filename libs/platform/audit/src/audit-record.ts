@@ -7,6 +7,16 @@ export interface AuditActor {
   clientAddress: string | null;
 }
 
+/** The actor of a record made for an authenticated caller (a user, their roles, their client address). */
+export function auditActorOf(caller: {
+  userId: string;
+  username: string;
+  roles: ReadonlyArray<{ role: string }>;
+  clientAddress: string | null;
+}): AuditActor {
+  return { userId: caller.userId, username: caller.username, roles: caller.roles.map((r) => r.role), clientAddress: caller.clientAddress };
+}
+
 /** What it was done to; every part is null when the action has no object (e.g. `auth.login`). */
 export interface AuditObject {
   type: string | null;

@@ -1,6 +1,6 @@
 import { auditRoutes, AuthErrorCode, DomainError, scopeFor, type AuditEventsRequest, type AuditVerifyRequest, type CallerIdentity, type Permission } from '@contracts/common';
 import { Controller, Inject, type Type } from '@nestjs/common';
-import { AuditLog } from '@platform/audit';
+import { AuditLog, auditActorOf } from '@platform/audit';
 import { createRouteDecorator, type RouteCall } from '@platform/auth';
 import { currentRequestId } from '@platform/logging';
 import { markAudited } from './unit-of-work';
@@ -28,13 +28,6 @@ const HandlesAuditRoute = createRouteDecorator<AuditScope>(AUDIT_SCOPE, { option
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const actorOf = (caller: CallerIdentity) => ({
-  userId: caller.userId,
-  username: caller.username,
-  roles: caller.roles.map((r) => r.role),
-  clientAddress: caller.clientAddress,
-});
-
 /**
  * The service's own audit chain, read and verified for the gateway's audit routes. An auditor over a unit reads the
  * records filed under units that lay in their scope (when the service can tell); verifying the whole chain needs a
@@ -55,7 +48,7 @@ export function auditController(service: string): Type {
 
     private async record(caller: CallerIdentity, action: string, outcome: 'success' | 'denied', details: Record<string, unknown>) {
       await this.audit.append({
-        actor: actorOf(caller),
+        actor: auditActorOf(caller),
         action,
         outcome,
         object: { type: 'audit-chain', id: service, unitScope: null },

@@ -1,7 +1,7 @@
 import { AuthErrorCode, MessageHeader, RefusalError } from '@contracts/common';
 import type { ArgumentsHost } from '@nestjs/common';
 import type { NatsContext } from '@nestjs/microservices';
-import type { AuditLog } from '@platform/audit';
+import { auditActorOf, type AuditLog } from '@platform/audit';
 import { callerOf } from '@platform/auth';
 import type { RpcFailureHook } from '@platform/nats';
 import { auditedFailures } from './unit-of-work';
@@ -23,9 +23,7 @@ export function recordRefusals(audit: AuditLog, actionPrefix: string): RpcFailur
     const subject = nats?.getSubject?.() ?? null;
     const caller = callerOf(nats);
     await audit.append({
-      actor: caller
-        ? { userId: caller.userId, username: caller.username, roles: caller.roles.map((r) => r.role), clientAddress: caller.clientAddress }
-        : { userId: null, username: null, roles: [], clientAddress: null },
+      actor: caller ? auditActorOf(caller) : { userId: null, username: null, roles: [], clientAddress: null },
       action: subject && LOGGABLE_SUBJECT.test(subject) ? subject : `${actionPrefix}.unknown-subject`,
       outcome: 'denied',
       object: refusal

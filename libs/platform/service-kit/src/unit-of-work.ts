@@ -1,5 +1,5 @@
 import { AuthErrorCode, DomainError, RefusalError } from '@contracts/common';
-import type { AuditActor, AuditLog } from '@platform/audit';
+import { auditActorOf, type AuditActor, type AuditLog } from '@platform/audit';
 import { currentCall } from '@platform/auth';
 import { currentRequestId } from '@platform/logging';
 import { appendToOutbox, type OutboxEvent } from '@platform/persistence';
@@ -54,7 +54,7 @@ export function markAudited<E extends object>(error: E): E {
 export function currentActor(): AuditActor {
   const call = currentCall();
   return call
-    ? { userId: call.caller.userId, username: call.caller.username, roles: call.caller.roles.map((r) => r.role), clientAddress: call.caller.clientAddress }
+    ? auditActorOf(call.caller)
     : { userId: null, username: 'operator', roles: [], clientAddress: null };
 }
 
