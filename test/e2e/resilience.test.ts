@@ -1,4 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import { IDENTITY_SERVICE } from '@contracts/identity';
 import { ORG_SERVICE, OrgSubject } from '@contracts/org-structure';
 import { waitFor } from '@platform/testing';
 import { provinceRows } from './support/dataset';
@@ -29,6 +30,32 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await p?.stop();
+});
+
+describe('when identity is killed', () => {
+  it('refuses logins and unknown tokens with 503 within the timeout, writes no session, and recovers when it is back', async () => {
+    const clerk = await p.userWithRole('records-clerk', null);
+    const sessions = async () => (await p.sql<{ n: number }>('SELECT count(*)::int AS n FROM identity.refresh_token'))[0].n;
+    const before = await sessions();
+    await p.killService(IDENTITY_SERVICE);
+
+    const { result: login, ms } = await timed(() =>
+      p.http('POST', '/api/v1/auth/login', { username: clerk.username, password: clerk.password }, { authorization: '' }),
+    );
+    expect([login.status, login.body.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect(login.contentType).toContain('application/problem+json');
+    expect(ms).toBeLessThan(p.requestTimeoutMs + 1_000);
+    // A token the gateway has not cached yet needs identity to say who it stands for: 503, not 401 or 500.
+    const uncached = await p.http('GET', '/api/v1/auth/me', undefined, { authorization: `Bearer ${clerk.token}` });
+    expect([uncached.status, uncached.body.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    expect((await p.http('GET', '/health/ready')).body.checks.identity).toBe('down');
+    expect(await sessions()).toBe(before);
+
+    await p.startService(IDENTITY_SERVICE);
+    const again = await p.http('POST', '/api/v1/auth/login', { username: clerk.username, password: clerk.password }, { authorization: '' });
+    expect(again.status).toBe(200);
+    expect(await sessions()).toBe(before + 1);
+  });
 });
 
 describe('when org-structure is killed', () => {
