@@ -1,3 +1,4 @@
+import { IdentityEventSubject, IdentitySubject } from '@contracts/identity';
 import { CALLER_HEADER } from '@contracts/common';
 import { ORG_EVENTS_STREAM, OrgEventSubject, OrgSubject } from '@contracts/org-structure';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -97,6 +98,21 @@ describe('NATS authenticates every connection (item 1)', () => {
   it('lets a service send no requests: only the gateway asks services', async () => {
     const service = await p.connectAs('org-structure');
     await expect(service.request(OrgSubject.unitList, JSON.stringify({ pattern: OrgSubject.unitList, data: {}, id: '1' }), { timeout: 1_000 })).rejects.toThrow();
+  });
+
+  it("reaches identity's open subjects only from the gateway, and lets no one but identity announce caller changes", async () => {
+    const service = await p.connectAs('org-structure');
+    // The subjects identity answers before any caller exists (who a token stands for, the gateway's refusals).
+    for (const subject of [IdentitySubject.callerResolve, IdentitySubject.gatewayRefusal, IdentitySubject.login]) {
+      await expect(service.request(subject, JSON.stringify({ pattern: subject, data: {}, id: '1' }), { timeout: 1_000 })).rejects.toThrow();
+    }
+    // A forged "callers changed" would make every gateway drop its cache: neither the gateway nor another service
+    // may put one on identity's stream.
+    for (const process of ['gateway', 'org-structure']) {
+      const connection = await p.connectAs(process);
+      const forged = { eventId: randomUUID(), type: IdentityEventSubject.callersChanged, occurredAt: new Date().toISOString(), data: { userIds: [], reason: 'account' } };
+      await expect(jetstream(connection).publish(IdentityEventSubject.callersChanged, JSON.stringify(forged), { timeout: 1_000 })).rejects.toThrow();
+    }
   });
 
   it('a merge event of the wrong shape, even from org-structure itself, changes no role and is on record', async () => {
